@@ -1,0 +1,98 @@
+/**
+ * Typed failures of GitLab requests. Callers branch on `reason` (derived from status codes and GitLab's
+ * error codes, never from message text) to tell the user what to do next.
+ */
+export type FailureReason =
+  | 'unauthorized' // 401: no token or a bad one
+  | 'token-expired' // 401 invalid_token: expired or revoked
+  | 'insufficient-scope' // 403 insufficient_scope: the token lacks `api` / `read_api`
+  | 'forbidden' // 403: the role or the object's state does not allow it
+  | 'not-found' // 404
+  | 'bad-request' // 400, 405, 409, 422
+  | 'rate-limited' // 429
+  | 'server-error' // 5xx
+  | 'unexpected-status' // anything else that is not a success
+  | 'network' // connection refused, reset, DNS, TLS
+  | 'timeout'
+  | 'aborted' // the caller's AbortSignal
+  | 'malformed-response'; // not what GitLab sends (HTML login page, broken JSON, wrong shape)
+
+export class GitLabError extends Error {
+  constructor(
+    readonly reason: FailureReason,
+    /** What was asked, e.g. `POST /projects/42/jobs/7/retry` (never contains the token). */
+    readonly operation: string,
+    message: string,
+    options?: { cause?: unknown; transient?: boolean },
+  ) {
+    super(message, options);
+    this.name = 'GitLabError';
+    this.transient = options?.transient ?? false;
+  }
+
+  /** A passing failure (reset, timeout): an idempotent request may be sent again. */
+  readonly transient: boolean;
+}
+
+export class GitLabHttpError extends GitLabError {
+  constructor(
+    operation: string,
+    readonly status: number,
+    /** GitLab's own words: the `message` or `error` (and `error_description`) of its JSON body. */
+    readonly gitlabMessage: string,
+    /** GitLab's machine-readable error, e.g. `invalid_token`, `insufficient_scope`. */
+    readonly errorCode: string | undefined,
+    /** For 429 and 503: how long GitLab asked us to wait. */
+    readonly retryAfterMs?: number,
+  ) {
+    super(reasonForStatus(status, errorCode), operation, `${operation}: ${status} ${gitlabMessage}`.trim());
+    this.name = 'GitLabHttpError';
+  }
+}
+
+export class GitLabAbortError extends GitLabError {
+  constructor(operation: string) {
+    super('aborted', operation, `${operation}: cancelled`);
+    this.name = 'AbortError';
+  }
+}
+
+function reasonForStatus(status: number, errorCode: string | undefined): FailureReason {
+  if (status === 401) return errorCode === 'invalid_token' ? 'token-expired' : 'unauthorized';
+  if (status === 403) return errorCode === 'insufficient_scope' ? 'insufficient-scope' : 'forbidden';
+  if (status === 404) return 'not-found';
+  if (status === 429) return 'rate-limited';
+  if (status >= 500) return 'server-error';
+  if (status === 400 || status === 405 || status === 409 || status === 422) return 'bad-request';
+  return 'unexpected-status';
+}
+
+/** GitLab's error bodies: `{"message": "..."}`, `{"message": {"field": ["..."]}}`, `{"error": "...", "error_description": "..."}`. */
+export function parseErrorBody(text: string, contentType: string | undefined): { message: string; errorCode?: string } {
+  if (contentType?.includes('json')) {
+    try {
+      const body = JSON.parse(text) as Record<string, unknown>;
+      const errorCode = typeof body.error === 'string' ? body.error : undefined;
+      if (errorCode !== undefined) {
+        const description = typeof body.error_description === 'string' ? `: ${body.error_description}` : '';
+        return { message: `${errorCode}${description}`, errorCode };
+      }
+      if (body.message !== undefined) return { message: flattenMessage(body.message) };
+    } catch {
+      // Fall through to the raw text: a proxy may label an HTML page as JSON.
+    }
+  }
+  const firstLine = text.replace(/<[^>]*>/g, ' ').replace(/\s+/g, ' ').trim().slice(0, 200);
+  return { message: firstLine };
+}
+
+function flattenMessage(message: unknown): string {
+  if (typeof message === 'string') return message;
+  if (Array.isArray(message)) return message.map(flattenMessage).join('; ');
+  if (message !== null && typeof message === 'object') {
+    return Object.entries(message)
+      .map(([key, value]) => (key === 'error' || key === 'base' ? flattenMessage(value) : `${key} ${flattenMessage(value)}`))
+      .join('; ');
+  }
+  return String(message);
+}

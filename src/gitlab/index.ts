@@ -1,0 +1,29 @@
+import { GitLabClient, type GitLabClientOptions } from './client';
+import { ArtifactsApi } from './artifacts';
+import { JobsApi } from './jobs';
+import { PipelinesApi } from './pipelines';
+import { RunnerApi } from './runner';
+import { AccountApi } from './users';
+
+/** One GitLab instance, its API grouped as GitLab groups it, over one shared client. */
+export class GitLab {
+  readonly client: GitLabClient;
+  readonly account: AccountApi;
+  readonly pipelines: PipelinesApi;
+  readonly jobs: JobsApi;
+  readonly artifacts: ArtifactsApi;
+  readonly runner: RunnerApi;
+
+  constructor(options: GitLabClientOptions) {
+    this.client = new GitLabClient(options);
+    this.account = new AccountApi(this.client);
+    this.pipelines = new PipelinesApi(this.client);
+    this.jobs = new JobsApi(this.client);
+    this.artifacts = new ArtifactsApi(this.client);
+    this.runner = new RunnerApi(this.client);
+  }
+}
+
+export * from './errors';
+export * from './models';
+export type { GitLabClientOptions, RequestEvent } from './client';

@@ -1,0 +1,74 @@
+import { type ApiResponse, type GitLabClient, projectPath } from './client';
+import type { Job, ProjectRef, Status, Variable } from './models';
+import { type Page, getPage, iterateKeyset } from './pagination';
+
+export interface TraceRequest {
+  /** Newest GitLab: the slice from this byte on. Older GitLab ignores it and sends the whole log. */
+  byteOffset?: number;
+  /** Newest GitLab: at most this many bytes (1 to 500 KB). */
+  byteLimit?: number;
+  /** The ETag of the copy the caller holds: GitLab answers 304 when the log has not changed. */
+  etag?: string;
+  signal?: AbortSignal;
+}
+
+export interface TraceResponse {
+  /** 304 when `etag` still matches. */
+  status: 200 | 304;
+  etag?: string;
+  /** The log bytes (a slice when the server honoured the byte range). Read or destroy it. */
+  body: ApiResponse['body'];
+}
+
+/** GitLab's jobs API (`/projects/:id/jobs`). Bridges are not jobs here: a bridge id gives 404. */
+export class JobsApi {
+  constructor(private readonly client: GitLabClient) {}
+
+  /** One page of the project's jobs, newest first. GitLab never counts these (no totals). */
+  list(project: ProjectRef, scope: readonly Status[] = [], page: { page?: number; perPage?: number; signal?: AbortSignal } = {}): Promise<Page<Job>> {
+    return getPage<Job>(this.client, `${projectPath(project)}/jobs`, { 'scope[]': scope }, page);
+  }
+
+  /** All of the project's jobs, a page at a time, by keyset pagination: cheap for GitLab however deep it goes. */
+  iterate(project: ProjectRef, scope: readonly Status[] = [], options: { perPage?: number; signal?: AbortSignal } = {}): AsyncGenerator<Job[]> {
+    return iterateKeyset<Job>(this.client, `${projectPath(project)}/jobs`, { 'scope[]': scope, order_by: 'id', sort: 'desc' }, options);
+  }
+
+  get(project: ProjectRef, jobId: number, signal?: AbortSignal): Promise<Job> {
+    return this.client.json('GET', `${projectPath(project)}/jobs/${jobId}`, { signal });
+  }
+
+  /** The raw log (ANSI escapes, section markers) as a stream: nothing holds a whole log in memory. */
+  async trace(project: ProjectRef, jobId: number, request: TraceRequest = {}): Promise<TraceResponse> {
+    const response = await this.client.stream('GET', `${projectPath(project)}/jobs/${jobId}/trace`, {
+      query: { byte_offset: request.byteOffset, byte_limit: request.byteLimit },
+      headers: request.etag ? { 'if-none-match': request.etag } : {},
+      acceptStatuses: [304],
+      signal: request.signal,
+    });
+    return { status: response.status === 304 ? 304 : 200, etag: response.header('etag'), body: response.body };
+  }
+
+  /** Creates a NEW job (a new id). Not idempotent: never repeated by the client. */
+  retry(project: ProjectRef, jobId: number, signal?: AbortSignal): Promise<Job> {
+    return this.client.json('POST', `${projectPath(project)}/jobs/${jobId}/retry`, { signal });
+  }
+
+  /** GitLab answers with the job even when it could not be canceled; check its status. */
+  cancel(project: ProjectRef, jobId: number, signal?: AbortSignal): Promise<Job> {
+    return this.client.json('POST', `${projectPath(project)}/jobs/${jobId}/cancel`, { signal });
+  }
+
+  /** Starts a manual job (or bridge), with variables for this run. */
+  play(project: ProjectRef, jobId: number, variables: readonly Variable[] = [], signal?: AbortSignal): Promise<Job> {
+    return this.client.json('POST', `${projectPath(project)}/jobs/${jobId}/play`, {
+      json: variables.length ? { job_variables_attributes: variables.map(({ key, value }) => ({ key, value })) } : undefined,
+      signal,
+    });
+  }
+
+  /** Removes the job's log and artifacts. */
+  erase(project: ProjectRef, jobId: number, signal?: AbortSignal): Promise<Job> {
+    return this.client.json('POST', `${projectPath(project)}/jobs/${jobId}/erase`, { signal });
+  }
+}

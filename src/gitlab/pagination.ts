@@ -1,0 +1,153 @@
+import type { GitLabClient, Query, RequestOptions } from './client';
+import { GitLabError } from './errors';
+
+export interface Page<T> {
+  items: T[];
+  page: number;
+  perPage: number;
+  /** The next page's number (offset pagination), when there is one. */
+  nextPage?: number;
+  /** The next page's URL when only `Link` says it (keyset pagination), rebased onto the instance. */
+  nextUrl?: URL;
+  /** Only when GitLab counted (never for project jobs, nor beyond 10,000 records). */
+  total?: number;
+  totalPages?: number;
+}
+
+export interface PageOptions {
+  page?: number;
+  /** 1 to 100: GitLab silently clamps anything larger. */
+  perPage?: number;
+  signal?: AbortSignal;
+}
+
+export interface AllPagesOptions {
+  perPage?: number;
+  /** Pages fetched at once once the total is known. */
+  concurrency?: number;
+  /** Stop after this many items (rounded up to whole pages). */
+  maxItems?: number;
+  signal?: AbortSignal;
+}
+
+const MAX_PER_PAGE = 100;
+
+/** One page of an offset-paginated list. */
+export async function getPage<T>(client: GitLabClient, path: string, query: Query = {}, options: PageOptions = {}): Promise<Page<T>> {
+  const perPage = Math.min(options.perPage ?? 20, MAX_PER_PAGE);
+  const url = client.url(path, { ...query, page: options.page ?? 1, per_page: perPage });
+  return fetchPage<T>(client, url, { signal: options.signal });
+}
+
+/**
+ * Every item of a list. Once the first page tells the total, the rest are fetched in parallel;
+ * otherwise page after page by `X-Next-Page` (an empty value is the end) or, lacking it, by `Link`.
+ */
+export async function getAll<T>(client: GitLabClient, path: string, query: Query = {}, options: AllPagesOptions = {}): Promise<T[]> {
+  const perPage = Math.min(options.perPage ?? MAX_PER_PAGE, MAX_PER_PAGE);
+  const maxPages = options.maxItems === undefined ? Infinity : Math.ceil(options.maxItems / perPage);
+  const first = await getPage<T>(client, path, query, { page: 1, perPage, signal: options.signal });
+  const items = [...first.items];
+  if (first.totalPages !== undefined) {
+    const lastPage = Math.min(first.totalPages, maxPages);
+    const pageNumbers = Array.from({ length: Math.max(0, lastPage - 1) }, (_, index) => index + 2);
+    const pages = await mapWithConcurrency(pageNumbers, options.concurrency ?? 4, (page) =>
+      getPage<T>(client, path, query, { page, perPage, signal: options.signal }),
+    );
+    for (const page of pages) items.push(...page.items);
+  } else {
+    let current = first;
+    for (let fetched = 1; fetched < maxPages; fetched++) {
+      const nextUrl = current.nextUrl ?? (current.nextPage === undefined ? undefined : client.url(path, { ...query, page: current.nextPage, per_page: perPage }));
+      if (!nextUrl) break;
+      current = await fetchPage<T>(client, nextUrl, { signal: options.signal });
+      items.push(...current.items);
+    }
+  }
+  return options.maxItems === undefined ? items : items.slice(0, options.maxItems);
+}
+
+/** Pages of a keyset-paginated list (`pagination=keyset`): the next page is only ever in `Link`. */
+export async function* iterateKeyset<T>(client: GitLabClient, path: string, query: Query = {}, options: PageOptions = {}): AsyncGenerator<T[]> {
+  let url: URL | undefined = client.url(path, { ...query, pagination: 'keyset', per_page: Math.min(options.perPage ?? MAX_PER_PAGE, MAX_PER_PAGE) });
+  while (url) {
+    const page: Page<T> = await fetchPage<T>(client, url, { signal: options.signal });
+    yield page.items;
+    url = page.nextUrl;
+  }
+}
+
+/** Fetches one page at `url` and reads its pagination headers. */
+export async function fetchPage<T>(client: GitLabClient, url: URL, options: RequestOptions = {}): Promise<Page<T>> {
+  const { data, response } = await client.jsonWithResponse<T[]>('GET', url, options);
+  if (!Array.isArray(data)) {
+    throw new GitLabError('malformed-response', `GET ${url.pathname}`, `GET ${url.pathname}: expected a list but got ${typeof data}`);
+  }
+  const linkNext = parseLinkHeader(response.header('link')).next;
+  const nextPageHeader = response.header('x-next-page');
+  return {
+    items: data,
+    page: positiveInt(response.header('x-page')) ?? positiveInt(url.searchParams.get('page')) ?? 1,
+    perPage: positiveInt(response.header('x-per-page')) ?? data.length,
+    nextPage: positiveInt(nextPageHeader),
+    // X-Next-Page present (even empty) is authoritative; Link is the fallback and the keyset way.
+    nextUrl: nextPageHeader === undefined && linkNext ? rebase(client, linkNext, url) : undefined,
+    total: nonNegativeInt(response.header('x-total')),
+    totalPages: nonNegativeInt(response.header('x-total-pages')),
+  };
+}
+
+/**
+ * `Link` carries GitLab's configured external URL, which behind a proxy or port-forward is not where we are
+ * talking: keep our own origin and path, take only the query (page, cursor, filters) from the link.
+ */
+function rebase(client: GitLabClient, link: string, current: URL): URL | undefined {
+  let parsed: URL;
+  try {
+    parsed = new URL(link, current);
+  } catch {
+    return undefined;
+  }
+  if (client.isInstanceOrigin(parsed)) return parsed;
+  const rebased = new URL(current.href);
+  rebased.search = parsed.search;
+  return rebased;
+}
+
+export function parseLinkHeader(header: string | undefined): Record<string, string> {
+  const links: Record<string, string> = {};
+  for (const part of header?.split(',') ?? []) {
+    const match = /<([^>]*)>\s*;\s*rel="?([^";]+)"?/.exec(part.trim());
+    if (match) links[match[2]] = match[1];
+  }
+  return links;
+}
+
+function positiveInt(value: string | null | undefined): number | undefined {
+  const number = nonNegativeInt(value);
+  return number !== undefined && number > 0 ? number : undefined;
+}
+
+function nonNegativeInt(value: string | null | undefined): number | undefined {
+  if (value === undefined || value === null || value.trim() === '') return undefined;
+  const number = Number(value);
+  return Number.isInteger(number) && number >= 0 ? number : undefined;
+}
+
+async function mapWithConcurrency<I, O>(inputs: readonly I[], concurrency: number, map: (input: I) => Promise<O>): Promise<O[]> {
+  const results = new Array<O>(inputs.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < inputs.length) {
+      const index = next++;
+      try {
+        results[index] = await map(inputs[index]);
+      } catch (error) {
+        next = inputs.length; // the whole list fails: start no more pages
+        throw error;
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(concurrency, inputs.length) }, worker));
+  return results;
+}
