@@ -1,0 +1,52 @@
+// Puts finished results in place atomically: work happens in a hidden sibling (same file system, so
+// rename is atomic) and only complete results are renamed to the name callers see.
+
+import { randomBytes } from 'node:crypto';
+import { lstat, mkdir, rename, rm } from 'node:fs/promises';
+import { basename, dirname, join } from 'node:path';
+import { DestinationExistsError } from './errors';
+
+/** `<parent>/.<name>.<label>-<random>`: hidden, and recognisable as ours if a crash leaves it behind. */
+export function siblingTempPath(target: string, label: 'partial' | 'old'): string {
+  return join(dirname(target), `.${basename(target)}.${label}-${randomBytes(6).toString('hex')}`);
+}
+
+export async function pathExists(path: string): Promise<boolean> {
+  try {
+    await lstat(path);
+    return true;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return false;
+    throw error;
+  }
+}
+
+/** Creates `dir` and missing parents; the returned function removes what this call created. */
+export async function ensureDirectory(dir: string): Promise<() => Promise<void>> {
+  const firstCreated = await mkdir(dir, { recursive: true });
+  return async () => {
+    if (firstCreated !== undefined) await rm(firstCreated, { recursive: true, force: true });
+  };
+}
+
+/**
+ * Renames the finished `staging` folder to `target`. An existing target is an error unless
+ * `overwrite`; then it is moved aside first and only removed once the new one is in place.
+ */
+export async function moveIntoPlace(staging: string, target: string, overwrite: boolean): Promise<void> {
+  // Checked here too, not only before extracting: rename() would silently replace an empty folder.
+  if (!(await pathExists(target))) {
+    await rename(staging, target);
+    return;
+  }
+  if (!overwrite) throw new DestinationExistsError(target);
+  const aside = siblingTempPath(target, 'old');
+  await rename(target, aside);
+  try {
+    await rename(staging, target);
+  } catch (error) {
+    await rename(aside, target);
+    throw error;
+  }
+  await rm(aside, { recursive: true, force: true });
+}

@@ -1,0 +1,146 @@
+// Zips read by byte ranges (object storage answering Range requests): listing reads only the end of
+// the file and the central directory, extracting one entry reads only its local header and data.
+
+import { PassThrough, pipeline, Readable } from 'node:stream';
+import * as yauzl from 'yauzl';
+import { asArchiveError, markAsCallerError } from './errors';
+import { ZipArchive, type ExtractEntryOptions, type OpenArchiveOptions, type OperationSignal } from './zipArchive';
+import { YAUZL_OPTIONS, type ArchiveEntry } from './zipEntries';
+
+/** Streams bytes [start, endExclusive) of the archive, e.g. with an HTTP `Range: bytes=start-(endExclusive-1)`. */
+export type RangeReader = (start: number, endExclusive: number, signal?: AbortSignal) => Promise<NodeJS.ReadableStream | Readable>;
+
+export async function openRemoteZip(read: RangeReader, totalSize: number, options: OpenArchiveOptions = {}): Promise<ZipArchive> {
+  const reader = new RangeReaderAdapter(read, totalSize);
+  reader.operationSignal.current = options.signal;
+  let zipfile: yauzl.ZipFile;
+  try {
+    zipfile = await yauzl.fromRandomAccessReaderPromise(reader, totalSize, YAUZL_OPTIONS);
+  } catch (error) {
+    options.signal?.throwIfAborted();
+    throw asArchiveError(error);
+  }
+  return ZipArchive.read(zipfile, reader.operationSignal, options);
+}
+
+export async function listRemoteZip(read: RangeReader, totalSize: number, signal?: AbortSignal): Promise<ArchiveEntry[]> {
+  const archive = await openRemoteZip(read, totalSize, { signal });
+  archive.close();
+  return archive.entries;
+}
+
+/** One-off extraction; to extract several entries, or after listing, keep an `openRemoteZip` instead. */
+export async function extractRemoteEntry(
+  read: RangeReader, totalSize: number, entryPath: string, destFile: string, options: ExtractEntryOptions = {},
+): Promise<{ size: number }> {
+  const archive = await openRemoteZip(read, totalSize, { signal: options.signal });
+  try {
+    return await archive.extractEntry(entryPath, destFile, options);
+  } finally {
+    archive.close();
+  }
+}
+
+// yauzl walks the central directory with two small reads per entry; one request each would be
+// thousands of round trips. Reads that continue where the previous one ended fetch this much ahead.
+const READ_AHEAD_BYTES = 1024 * 1024;
+// The end-of-file window, a read-ahead window and the one before it are all yauzl revisits.
+const CACHED_WINDOWS = 3;
+
+interface Window {
+  readonly start: number;
+  readonly data: Buffer;
+}
+
+class RangeReaderAdapter extends yauzl.RandomAccessReader {
+  readonly operationSignal: OperationSignal = { current: undefined };
+  private windows: Window[] = [];
+  private previousReadEnd = -1;
+
+  constructor(private readonly readRange: RangeReader, private readonly totalSize: number) {
+    super();
+  }
+
+  override read(buffer: Buffer, offset: number, length: number, position: number, callback: (error: Error | null) => void): void {
+    this.bytesAt(position, length).then(
+      (bytes) => {
+        bytes.copy(buffer, offset);
+        callback(null);
+      },
+      (error: unknown) => callback(error as Error),
+    );
+  }
+
+  override _readStreamForRange(start: number, end: number): Readable {
+    const cached = this.cachedSlice(start, end);
+    if (cached !== undefined) return Readable.from([cached], { objectMode: false });
+    const output = new PassThrough();
+    this.openRange(start, end).then(
+      (source) => {
+        source.on('error', markAsCallerError);
+        // Errors reach yauzl through `output`; destroying `output` (an abort) destroys `source`.
+        pipeline(source, output, () => undefined);
+      },
+      (error: unknown) => output.destroy(error as Error),
+    );
+    return output;
+  }
+
+  private async bytesAt(position: number, length: number): Promise<Buffer> {
+    const sequential = position === this.previousReadEnd;
+    this.previousReadEnd = position + length;
+    const cached = this.cachedSlice(position, position + length);
+    if (cached !== undefined) return cached;
+    const end = sequential ? this.readAheadEnd(position, length) : position + length;
+    const data = await this.fetch(position, end);
+    this.windows = [{ start: position, data }, ...this.windows].slice(0, CACHED_WINDOWS);
+    return data.subarray(0, length);
+  }
+
+  /** Up to READ_AHEAD_BYTES, stopping at the end of the file or where cached bytes begin. */
+  private readAheadEnd(position: number, length: number): number {
+    let end = Math.min(this.totalSize, position + Math.max(length, READ_AHEAD_BYTES));
+    for (const window of this.windows) {
+      if (window.start >= position + length && window.start < end) end = window.start;
+    }
+    return end;
+  }
+
+  private cachedSlice(start: number, end: number): Buffer | undefined {
+    const window = this.windows.find((candidate) => candidate.start <= start && end <= candidate.start + candidate.data.length);
+    return window?.data.subarray(start - window.start, end - window.start);
+  }
+
+  private async fetch(start: number, end: number): Promise<Buffer> {
+    const expected = end - start;
+    const chunks: Buffer[] = [];
+    let received = 0;
+    try {
+      const source: AsyncIterable<Buffer | string> = await this.openRange(start, end);
+      for await (const chunk of source) {
+        const bytes = typeof chunk === 'string' ? Buffer.from(chunk) : chunk;
+        received += bytes.length;
+        if (received > expected) break;
+        chunks.push(bytes);
+      }
+    } catch (error) {
+      markAsCallerError(error);
+      throw error;
+    }
+    if (received !== expected) {
+      const error = new Error(`The range reader returned ${received > expected ? 'more than ' : ''}${received} bytes for bytes ${start}-${end - 1}, not ${expected}.`);
+      markAsCallerError(error);
+      throw error;
+    }
+    return Buffer.concat(chunks, received);
+  }
+
+  private async openRange(start: number, end: number): Promise<NodeJS.ReadableStream | Readable> {
+    try {
+      return await this.readRange(start, end, this.operationSignal.current);
+    } catch (error) {
+      markAsCallerError(error);
+      throw error;
+    }
+  }
+}
