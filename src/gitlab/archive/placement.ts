@@ -2,7 +2,7 @@
 // rename is atomic) and only complete results are renamed to the name callers see.
 
 import { randomBytes } from 'node:crypto';
-import { lstat, mkdir, rename, rm } from 'node:fs/promises';
+import { lstat, mkdir, rename, rm, rmdir } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { DestinationExistsError } from './errors';
 
@@ -21,11 +21,21 @@ export async function pathExists(path: string): Promise<boolean> {
   }
 }
 
-/** Creates `dir` and missing parents; the returned function removes what this call created. */
+/**
+ * Creates `dir` and missing parents. The returned function removes the folders this call created,
+ * deepest first, as long as they are empty: something else may have put files there meanwhile.
+ */
 export async function ensureDirectory(dir: string): Promise<() => Promise<void>> {
   const firstCreated = await mkdir(dir, { recursive: true });
   return async () => {
-    if (firstCreated !== undefined) await rm(firstCreated, { recursive: true, force: true });
+    if (firstCreated === undefined) return;
+    for (let folder = dir; folder.length >= firstCreated.length; folder = dirname(folder)) {
+      try {
+        await rmdir(folder);
+      } catch {
+        return; // not empty, or already gone
+      }
+    }
   };
 }
 
