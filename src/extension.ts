@@ -1,7 +1,63 @@
 import * as vscode from 'vscode';
+import type { GitLab } from './gitlab';
+import { GitLabError } from './gitlab/errors';
+import { TraceCapabilities } from './gitlab/trace/capabilities';
+import { Accounts } from './ui/accounts';
+import { registerCommands } from './ui/commands';
+import { importAccountFromEnvironment } from './ui/environmentAccount';
+import { Logger } from './ui/log';
+import { Projects } from './ui/projects';
+import { Refresher } from './ui/refresher';
+import type { ProjectContext, Services } from './ui/services';
+import { Settings } from './ui/settings';
+import { PipelineStatusBar } from './ui/statusBar';
+import { PipelinesModel } from './ui/tree/model';
+import { PipelinesTree } from './ui/tree/provider';
 
-export function activate(_context: vscode.ExtensionContext): void {
-  // Services, views and commands are registered here as they land.
+/** What `activate` returns: the services, for the integration tests to look at what a user sees. */
+export interface ExtensionApi {
+  services: Services;
+  statusBar: PipelineStatusBar;
+}
+
+/** Builds the services and registers views and commands. No network here: that waits for the view. */
+export function activate(context: vscode.ExtensionContext): ExtensionApi {
+  const log = new Logger();
+  const settings = new Settings();
+  const accounts = new Accounts(context, settings, log);
+  const projects = new Projects(context, accounts, settings, log);
+  const gitlabFor = async (project: ProjectContext): Promise<GitLab> => {
+    const gitlab = await accounts.gitlabFor(project.instanceUrl);
+    if (!gitlab) throw new GitLabError('unauthorized', `sign in to ${project.instanceUrl}`, `Not signed in to ${project.instanceUrl}: add an account.`);
+    return gitlab;
+  };
+  const model = new PipelinesModel(projects, gitlabFor, settings, log);
+  const tree = new PipelinesTree(model);
+  const refresher = new Refresher(model, settings, tree.view, log);
+  const statusBar = new PipelineStatusBar(model, projects, settings, log);
+  context.subscriptions.push(log, accounts, projects, model, tree, refresher, statusBar);
+
+  const services: Services = { context, log, settings, accounts, projects, model, tree, refresher, traceCapabilities: new TraceCapabilities(), gitlabFor };
+  registerCommands(services);
+
+  const updateContextKeys = () => {
+    void vscode.commands.executeCommand('setContext', 'gitlabCiLens.signedIn', accounts.list().length > 0);
+    void vscode.commands.executeCommand('setContext', 'gitlabCiLens.hasProject', projects.list().length > 0);
+    void vscode.commands.executeCommand('setContext', 'gitlabCiLens.offline', model.offline);
+  };
+  context.subscriptions.push(
+    accounts.onDidChange(updateContextKeys),
+    model.onDidChange(updateContextKeys),
+    projects.onDidChange(() => {
+      updateContextKeys();
+      if (refresher.watching) void refresher.refreshNow();
+    }),
+  );
+  updateContextKeys();
+
+  void projects.start();
+  void importAccountFromEnvironment(accounts, log);
+  return { services, statusBar };
 }
 
 export function deactivate(): void {}

@@ -1,0 +1,76 @@
+import { type Job, type Status, isFinished } from './models';
+
+/**
+ * What a job's state allows, as GitLab decides it (lib/api/ci/jobs.rb and the job's policies): the UI
+ * offers exactly these actions, so a click does not end in "403 Job is not retryable".
+ */
+export interface JobCapabilities {
+  retryable: boolean;
+  cancelable: boolean;
+  playable: boolean;
+  erasable: boolean;
+  hasTrace: boolean;
+  hasArtifacts: boolean;
+  hasArchive: boolean;
+  /** Artifacts that will expire unless kept. */
+  expiring: boolean;
+}
+
+const RETRYABLE = new Set(['success', 'failed', 'canceled', 'canceling']);
+const CANCELABLE = new Set(['created', 'waiting_for_resource', 'preparing', 'pending', 'running', 'scheduled']);
+const PLAYABLE = new Set(['manual', 'scheduled']);
+
+export function jobCapabilities(job: Job): JobCapabilities {
+  const artifacts = (job.artifacts ?? []).filter((artifact) => artifact.file_type !== 'trace');
+  const hasTrace = job.started_at != null && job.erased_at == null;
+  const hasArtifacts = artifacts.length > 0;
+  return {
+    retryable: RETRYABLE.has(job.status) && job.retried !== true,
+    cancelable: CANCELABLE.has(job.status),
+    playable: PLAYABLE.has(job.status),
+    erasable: isFinished(job.status) && job.erased_at == null && (hasTrace || hasArtifacts),
+    hasTrace,
+    hasArtifacts,
+    hasArchive: job.artifacts_file != null || artifacts.some((artifact) => artifact.file_type === 'archive'),
+    expiring: hasArtifacts && job.artifacts_expire_at != null,
+  };
+}
+
+/**
+ * A stage's status from its jobs, the way GitLab composes it (Ci::HasStatus.composite_status): anything still
+ * moving wins, then failures that are not allowed to fail, then manual, then success.
+ */
+export function compositeStatus(jobs: readonly Pick<Job, 'status' | 'allow_failure'>[]): Status {
+  if (jobs.length === 0) return 'skipped';
+  const statuses = jobs.map((job) => (job.status === 'failed' && job.allow_failure ? 'success-with-warnings' : job.status));
+  const has = (status: string) => statuses.includes(status);
+  const all = (...allowed: string[]) => statuses.every((status) => allowed.includes(status));
+  if (all('skipped')) return 'skipped';
+  if (all('created')) return 'created';
+  if (has('running') || has('canceling')) return has('canceling') && !has('running') ? 'canceling' : 'running';
+  if (has('pending') || has('preparing') || has('waiting_for_resource')) return has('pending') ? 'pending' : has('preparing') ? 'preparing' : 'waiting_for_resource';
+  if (all('success', 'success-with-warnings', 'skipped')) return 'success';
+  if (has('failed')) return 'failed';
+  if (has('canceled')) return 'canceled';
+  if (has('manual')) return 'manual';
+  if (has('scheduled')) return 'scheduled';
+  if (has('created')) return 'created';
+  return statuses.find((status) => !['success', 'success-with-warnings', 'skipped'].includes(status)) ?? 'success';
+}
+
+/** Seconds as `45s`, `3m 07s`, `1h 02m`. */
+export function formatDuration(seconds: number): string {
+  const total = Math.max(0, Math.round(seconds));
+  if (total < 60) return `${total}s`;
+  const minutes = Math.floor(total / 60);
+  if (minutes < 60) return `${minutes}m ${String(total % 60).padStart(2, '0')}s`;
+  return `${Math.floor(minutes / 60)}h ${String(minutes % 60).padStart(2, '0')}m`;
+}
+
+/** How long a job or pipeline ran, or has been running until `now`. */
+export function elapsedSeconds(item: { duration?: number | null; started_at?: string | null; finished_at?: string | null }, now = Date.now()): number | undefined {
+  if (item.duration != null) return item.duration;
+  if (!item.started_at) return undefined;
+  const end = item.finished_at ? Date.parse(item.finished_at) : now;
+  return (end - Date.parse(item.started_at)) / 1000;
+}

@@ -1,0 +1,294 @@
+import * as vscode from 'vscode';
+import type { ArtifactEntry, Bridge, Job, Pipeline, PipelineDetail, Status } from '../../gitlab/models';
+import { elapsedSeconds, formatDuration, jobCapabilities } from '../../gitlab/status';
+import type { ProjectContext } from '../services';
+import { statusIcon, statusLabel } from './statusIcons';
+
+/**
+ * The pipelines tree's nodes. Each knows how it looks; what it holds is plain data, so commands receive a
+ * node and find the project, pipeline or job on it. Capabilities ride on `contextValue` as words that
+ * package.json menus match (`viewItem =~ /\bjob\b.*\bretryable\b/`).
+ */
+export type TreeNode = ProjectNode | PipelineNode | StageNode | JobNode | BridgeNode | ArtifactNode | ArchiveEntryNode | LoadMoreNode | MessageNode;
+
+export class ProjectNode {
+  readonly kind = 'project';
+  constructor(readonly project: ProjectContext) {}
+
+  toTreeItem(): vscode.TreeItem {
+    const item = new vscode.TreeItem(this.project.projectPath, vscode.TreeItemCollapsibleState.Expanded);
+    item.id = `project:${this.project.key}`;
+    item.description = this.project.branch;
+    item.iconPath = new vscode.ThemeIcon('repo');
+    item.tooltip = `${this.project.instanceUrl}/${this.project.projectPath}`;
+    item.contextValue = 'project';
+    return item;
+  }
+}
+
+export class PipelineNode {
+  readonly kind = 'pipeline';
+  constructor(
+    readonly project: ProjectContext,
+    readonly pipeline: Pipeline | PipelineDetail,
+    /** The current branch's newest pipeline, shown first and expanded. */
+    readonly isCurrent: boolean,
+    /** Set when this pipeline hangs under a bridge (child or multi-project). */
+    readonly parentPath: string = '',
+  ) {}
+
+  get id(): string {
+    return `${this.parentPath}pipeline:${this.project.key}:${this.pipeline.id}`;
+  }
+
+  toTreeItem(): vscode.TreeItem {
+    const { pipeline } = this;
+    const title = this.isCurrent ? `${pipeline.ref}` : `#${pipeline.id} ${pipeline.ref}`;
+    const item = new vscode.TreeItem(title, this.isCurrent ? vscode.TreeItemCollapsibleState.Expanded : vscode.TreeItemCollapsibleState.Collapsed);
+    item.id = this.id;
+    const seconds = elapsedSeconds(pipeline as PipelineDetail);
+    item.description = [statusLabel(pipeline.status), seconds !== undefined ? formatDuration(seconds) : undefined, this.isCurrent ? `#${pipeline.id}` : undefined]
+      .filter(Boolean)
+      .join(' · ');
+    item.iconPath = statusIcon(pipeline.status);
+    item.tooltip = pipelineTooltip(pipeline);
+    item.contextValue = contextValue('pipeline', {
+      retryable: ['failed', 'canceled', 'canceling'].includes(pipeline.status),
+      cancelable: ['created', 'waiting_for_resource', 'preparing', 'pending', 'running', 'scheduled', 'manual'].includes(pipeline.status),
+    });
+    return item;
+  }
+}
+
+export class StageNode {
+  readonly kind = 'stage';
+  constructor(
+    readonly parent: PipelineNode,
+    readonly name: string,
+    readonly status: Status,
+    readonly jobs: readonly (Job | Bridge)[],
+  ) {}
+
+  toTreeItem(): vscode.TreeItem {
+    const item = new vscode.TreeItem(this.name, vscode.TreeItemCollapsibleState.Expanded);
+    item.id = `${this.parent.id}:stage:${this.name}`;
+    item.description = `${statusLabel(this.status)} · ${this.jobs.length} ${this.jobs.length === 1 ? 'job' : 'jobs'}`;
+    item.iconPath = statusIcon(this.status);
+    item.contextValue = 'stage';
+    return item;
+  }
+}
+
+export class JobNode {
+  readonly kind = 'job';
+  constructor(
+    readonly project: ProjectContext,
+    readonly job: Job,
+    readonly parentId: string,
+  ) {}
+
+  toTreeItem(): vscode.TreeItem {
+    const { job } = this;
+    const capabilities = jobCapabilities(job);
+    const item = new vscode.TreeItem(job.name, capabilities.hasArtifacts ? vscode.TreeItemCollapsibleState.Collapsed : vscode.TreeItemCollapsibleState.None);
+    item.id = `${this.parentId}:job:${job.id}`;
+    item.description = jobDescription(job);
+    item.iconPath = statusIcon(job.status, job.allow_failure);
+    item.tooltip = jobTooltip(job);
+    item.contextValue = contextValue('job', { ...capabilities, running: job.status === 'running', retried: job.retried === true });
+    if (capabilities.hasTrace) {
+      item.command = { command: 'gitlabCiLens.openJobLog', title: 'Open Job Log', arguments: [this] };
+    }
+    return item;
+  }
+}
+
+export class BridgeNode {
+  readonly kind = 'bridge';
+  constructor(
+    readonly project: ProjectContext,
+    readonly bridge: Bridge,
+    readonly parentId: string,
+  ) {}
+
+  get id(): string {
+    return `${this.parentId}:bridge:${this.bridge.id}`;
+  }
+
+  toTreeItem(): vscode.TreeItem {
+    const { bridge } = this;
+    const item = new vscode.TreeItem(bridge.name, bridge.downstream_pipeline ? vscode.TreeItemCollapsibleState.Collapsed : vscode.TreeItemCollapsibleState.None);
+    item.id = this.id;
+    const downstream = bridge.downstream_pipeline;
+    item.description = [statusLabel(bridge.status), downstream ? `→ #${downstream.id}` : undefined].filter(Boolean).join(' · ');
+    item.iconPath = statusIcon(bridge.status, bridge.allow_failure);
+    item.tooltip = jobTooltip(bridge);
+    item.contextValue = contextValue('bridge', { playable: bridge.status === 'manual' });
+    return item;
+  }
+}
+
+export class ArtifactNode {
+  readonly kind = 'artifact';
+  constructor(
+    readonly project: ProjectContext,
+    readonly job: Job,
+    readonly artifact: ArtifactEntry,
+    readonly parentId: string,
+  ) {}
+
+  get isArchive(): boolean {
+    return this.artifact.file_type === 'archive';
+  }
+
+  toTreeItem(): vscode.TreeItem {
+    const { artifact, job } = this;
+    const item = new vscode.TreeItem(
+      this.isArchive ? artifact.filename : `${artifact.file_type} (${artifact.filename})`,
+      this.isArchive ? vscode.TreeItemCollapsibleState.Collapsed : vscode.TreeItemCollapsibleState.None,
+    );
+    item.id = `${this.parentId}:artifact:${artifact.file_type}`;
+    item.description = [formatBytes(artifact.size), expiryText(job.artifacts_expire_at)].join(' · ');
+    item.iconPath = new vscode.ThemeIcon(this.isArchive ? 'file-zip' : 'file');
+    item.contextValue = contextValue(this.isArchive ? 'artifactArchive' : 'artifactReport', {
+      hasArchive: this.isArchive,
+      hasArtifacts: true,
+      expiring: job.artifacts_expire_at != null,
+    });
+    return item;
+  }
+}
+
+export class ArchiveEntryNode {
+  readonly kind = 'archiveEntry';
+  constructor(
+    readonly project: ProjectContext,
+    readonly job: Job,
+    /** The entry's path inside the archive, `/`-separated; folders end without a slash. */
+    readonly path: string,
+    readonly type: 'file' | 'directory',
+    readonly size: number,
+    readonly parentId: string,
+  ) {}
+
+  toTreeItem(): vscode.TreeItem {
+    const name = this.path.split('/').pop() ?? this.path;
+    const isFolder = this.type === 'directory';
+    const item = new vscode.TreeItem(name, isFolder ? vscode.TreeItemCollapsibleState.Collapsed : vscode.TreeItemCollapsibleState.None);
+    item.id = `${this.parentId}:entry:${this.path}`;
+    item.resourceUri = vscode.Uri.parse(`gitlab-artifact:/${this.job.id}/${this.path}`);
+    item.iconPath = isFolder ? vscode.ThemeIcon.Folder : vscode.ThemeIcon.File;
+    item.description = isFolder ? undefined : formatBytes(this.size);
+    item.contextValue = isFolder ? 'artifactFolder' : 'artifactFile';
+    return item;
+  }
+}
+
+export class LoadMoreNode {
+  readonly kind = 'loadMore';
+  constructor(readonly project: ProjectContext) {}
+
+  toTreeItem(): vscode.TreeItem {
+    const item = new vscode.TreeItem('Load more…', vscode.TreeItemCollapsibleState.None);
+    item.id = `loadMore:${this.project.key}`;
+    item.iconPath = new vscode.ThemeIcon('ellipsis');
+    item.command = { command: 'gitlabCiLens.loadMorePipelines', title: 'Load More Pipelines', arguments: [this] };
+    item.contextValue = 'loadMore';
+    return item;
+  }
+}
+
+/** An inline state: "No pipelines for main", an error with what to do. */
+export class MessageNode {
+  readonly kind = 'message';
+  constructor(
+    readonly id: string,
+    readonly text: string,
+    readonly icon: string,
+    readonly command?: vscode.Command,
+  ) {}
+
+  toTreeItem(): vscode.TreeItem {
+    const item = new vscode.TreeItem(this.text, vscode.TreeItemCollapsibleState.None);
+    item.id = this.id;
+    item.iconPath = new vscode.ThemeIcon(this.icon);
+    item.command = this.command;
+    item.contextValue = 'message';
+    return item;
+  }
+}
+
+function contextValue(kind: string, flags: Record<string, boolean>): string {
+  return [kind, ...Object.entries(flags).filter(([, on]) => on).map(([flag]) => flag)].join(' ');
+}
+
+function jobDescription(job: Job | Bridge): string {
+  const parts: string[] = [statusLabel(job.status)];
+  const seconds = elapsedSeconds(job);
+  if (seconds !== undefined) parts.push(formatDuration(seconds));
+  if (job.allow_failure && job.status === 'failed') parts.push('allowed to fail');
+  if ('retried' in job && job.retried) parts.push('retried');
+  return parts.join(' · ');
+}
+
+function pipelineTooltip(pipeline: Pipeline | PipelineDetail): vscode.MarkdownString {
+  const detail = pipeline as PipelineDetail;
+  const lines = [
+    `**Pipeline #${pipeline.id}** · ${statusLabel(pipeline.status)}`,
+    `Ref: \`${pipeline.ref}\` · Commit: \`${pipeline.sha.slice(0, 8)}\``,
+    pipeline.source ? `Source: ${pipeline.source}` : undefined,
+    detail.user ? `By ${detail.user.name} (@${detail.user.username})` : undefined,
+    `Created ${new Date(pipeline.created_at).toLocaleString()}`,
+    detail.duration != null ? `Duration ${formatDuration(detail.duration)}` : undefined,
+  ];
+  return untrustedMarkdown(lines);
+}
+
+function jobTooltip(job: Job | Bridge): vscode.MarkdownString {
+  const seconds = elapsedSeconds(job);
+  const runner = 'runner' in job && job.runner ? job.runner.description ?? `#${job.runner.id}` : undefined;
+  const lines = [
+    `**${job.name}** (#${job.id}) · ${statusLabel(job.status)}${job.allow_failure ? ' · allowed to fail' : ''}`,
+    `Stage: ${job.stage} · Ref: \`${job.ref}\``,
+    job.failure_reason ? `Failure: ${job.failure_reason.replace(/_/g, ' ')}` : undefined,
+    seconds !== undefined ? `${job.finished_at ? 'Took' : 'Running for'} ${formatDuration(seconds)}` : undefined,
+    job.queued_duration != null ? `Queued ${formatDuration(job.queued_duration)}` : undefined,
+    runner ? `Runner: ${runner}` : undefined,
+    job.user ? `By ${job.user.name} (@${job.user.username})` : undefined,
+  ];
+  return untrustedMarkdown(lines);
+}
+
+/** GitLab data is untrusted: no command links, no HTML, and its text escaped. */
+function untrustedMarkdown(lines: (string | undefined)[]): vscode.MarkdownString {
+  const markdown = new vscode.MarkdownString(undefined, false);
+  markdown.isTrusted = false;
+  markdown.supportHtml = false;
+  markdown.appendMarkdown(lines.filter((line): line is string => line !== undefined).map(escapeMarkdownExceptFormatting).join('  \n'));
+  return markdown;
+}
+
+/** Escapes what GitLab users wrote (names, refs) while keeping the bold and code spans built above. */
+function escapeMarkdownExceptFormatting(line: string): string {
+  return line.replace(/([\\[\]()<>!#|])/g, '\\$1');
+}
+
+export function formatBytes(bytes: number): string {
+  if (bytes < 1024) return `${bytes} B`;
+  const units = ['KB', 'MB', 'GB', 'TB'];
+  let value = bytes / 1024;
+  let unit = 0;
+  while (value >= 1024 && unit < units.length - 1) {
+    value /= 1024;
+    unit++;
+  }
+  return `${value.toFixed(value < 10 ? 1 : 0)} ${units[unit]}`;
+}
+
+export function expiryText(expireAt: string | null, now = Date.now()): string {
+  if (expireAt === null) return 'kept';
+  const days = (Date.parse(expireAt) - now) / 86_400_000;
+  if (days < 0) return 'expired';
+  if (days < 1) return `expires in ${Math.max(1, Math.round(days * 24))}h`;
+  return `expires in ${Math.round(days)}d`;
+}
