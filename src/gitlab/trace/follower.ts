@@ -1,0 +1,180 @@
+import type { GitLab } from '../index';
+import { GitLabError, GitLabHttpError } from '../errors';
+import { type Job, type ProjectRef, isFinished } from '../models';
+import { sleep } from '../retry';
+import { TraceCapabilities } from './capabilities';
+
+export type FollowEvent =
+  /** New log bytes, in order, never repeated. */
+  | { type: 'bytes'; bytes: Uint8Array }
+  /** The job as last seen (first, and whenever its status changes). */
+  | { type: 'job'; job: Job }
+  /** The log shrank (erased or restarted): what was delivered is void; bytes start again from 0. */
+  | { type: 'restart'; reason: string }
+  /** A passing failure (network, 5xx, 429); following goes on after `retryInMs`. */
+  | { type: 'retrying'; error: GitLabError; retryInMs: number }
+  /** The job finished and every byte was delivered. */
+  | { type: 'end'; job: Job };
+
+export interface FollowOptions {
+  signal?: AbortSignal;
+  /** Shared per instance, so the byte-range probe happens once. */
+  capabilities?: TraceCapabilities;
+  /** Poll interval while output flows. */
+  minIntervalMs?: number;
+  /** Longest wait between polls while the log is quiet (and while a job waits to start). */
+  maxIntervalMs?: number;
+  /** How often the job's status is checked while its log is quiet. */
+  statusIntervalMs?: number;
+  /** Largest slice asked for at once when the server serves byte ranges (GitLab allows 500 KB). */
+  sliceBytes?: number;
+}
+
+const WAITING_TO_START = new Set(['created', 'pending', 'waiting_for_resource', 'preparing', 'scheduled', 'manual']);
+const MAX_SLICE = 500 * 1024;
+
+/**
+ * Follows a job's log: yields only bytes not yet delivered, until the job ends. Where GitLab serves byte
+ * ranges (`byte_offset`/`byte_limit`, newest), only new bytes cross the network; elsewhere the whole log is
+ * fetched with `If-None-Match`, so an unchanged log costs a 304. Stops quietly when `signal` aborts.
+ */
+export async function* followTrace(gitlab: GitLab, project: ProjectRef, jobId: number, options: FollowOptions = {}): AsyncGenerator<FollowEvent> {
+  const follower = new TraceFollower(gitlab, project, jobId, options);
+  try {
+    yield* follower.run();
+  } catch (error) {
+    if (options.signal?.aborted) return;
+    throw error;
+  }
+}
+
+class TraceFollower {
+  private delivered = 0;
+  private etag: string | undefined;
+  private job: Job | undefined;
+  private interval: number;
+  private lastStatusCheck = 0;
+  private readonly capabilities: TraceCapabilities;
+  private readonly minInterval: number;
+  private readonly maxInterval: number;
+  private readonly statusInterval: number;
+  private readonly sliceBytes: number;
+
+  constructor(
+    private readonly gitlab: GitLab,
+    private readonly project: ProjectRef,
+    private readonly jobId: number,
+    private readonly options: FollowOptions,
+  ) {
+    this.capabilities = options.capabilities ?? new TraceCapabilities();
+    this.minInterval = options.minIntervalMs ?? 1_000;
+    this.maxInterval = options.maxIntervalMs ?? 15_000;
+    this.statusInterval = options.statusIntervalMs ?? 5_000;
+    this.sliceBytes = Math.min(options.sliceBytes ?? MAX_SLICE, MAX_SLICE);
+    this.interval = this.minInterval;
+  }
+
+  async *run(): AsyncGenerator<FollowEvent> {
+    yield* this.refreshJob();
+    for (;;) {
+      const job = this.job as Job;
+      const finished = isFinished(job.status);
+      let received = 0;
+      try {
+        // A finished job gets one last fetch: its final lines land after the status flips.
+        if (finished || !WAITING_TO_START.has(job.status)) {
+          for await (const event of this.fetchNewBytes()) {
+            if (event.type === 'bytes') received += event.bytes.byteLength;
+            yield event;
+          }
+        }
+        if (finished) {
+          yield { type: 'end', job };
+          return;
+        }
+        this.interval = received > 0 ? this.minInterval : Math.min(this.maxInterval, Math.round(this.interval * 1.5));
+        await sleep(this.interval, this.options.signal);
+        if (received === 0 && Date.now() - this.lastStatusCheck >= Math.min(this.statusInterval, this.interval)) {
+          yield* this.refreshJob();
+        }
+      } catch (error) {
+        const retry = this.transientRetry(error);
+        yield retry;
+        await sleep(retry.retryInMs, this.options.signal);
+      }
+    }
+  }
+
+  private async *refreshJob(): AsyncGenerator<FollowEvent> {
+    const previous = this.job;
+    this.job = await this.gitlab.jobs.get(this.project, this.jobId, this.options.signal);
+    this.lastStatusCheck = Date.now();
+    if (previous?.erased_at == null && this.job.erased_at != null && this.delivered > 0) {
+      yield* this.restart('the job was erased');
+    }
+    if (previous?.status !== this.job.status) yield { type: 'job', job: this.job };
+  }
+
+  private async *fetchNewBytes(): AsyncGenerator<FollowEvent> {
+    const ranged = await this.capabilities.byteRanges(this.gitlab, this.project, this.jobId, this.options.signal);
+    if (ranged) yield* this.fetchSlices();
+    else yield* this.fetchWhole();
+  }
+
+  /** Newest GitLab: ask for the bytes from `delivered` on, slice by slice until a short one says we caught up. */
+  private async *fetchSlices(): AsyncGenerator<FollowEvent> {
+    for (;;) {
+      const response = await this.gitlab.jobs.trace(this.project, this.jobId, {
+        byteOffset: this.delivered,
+        byteLimit: this.sliceBytes,
+        signal: this.options.signal,
+      });
+      let bytes = new Uint8Array(await response.body.arrayBuffer());
+      if (bytes.byteLength > this.sliceBytes) {
+        // The server ignored the range and sent the whole log: skip what was delivered, probe again later.
+        this.capabilities.forget(this.gitlab);
+        bytes = bytes.subarray(Math.min(this.delivered, bytes.byteLength));
+      }
+      if (bytes.byteLength > 0) {
+        this.delivered += bytes.byteLength;
+        yield { type: 'bytes', bytes };
+      }
+      if (bytes.byteLength < this.sliceBytes) return;
+    }
+  }
+
+  /** Older GitLab: the whole log, unless it is unchanged since our copy (304); skip what was delivered. */
+  private async *fetchWhole(): AsyncGenerator<FollowEvent> {
+    const response = await this.gitlab.jobs.trace(this.project, this.jobId, { etag: this.etag, signal: this.options.signal });
+    if (response.status === 304) return;
+    this.etag = response.etag;
+    let position = 0;
+    for await (const chunk of response.body as AsyncIterable<Buffer>) {
+      const start = Math.max(0, this.delivered - position);
+      position += chunk.byteLength;
+      if (start < chunk.byteLength) {
+        const bytes = chunk.subarray(start);
+        this.delivered += bytes.byteLength;
+        yield { type: 'bytes', bytes };
+      }
+    }
+    if (position < this.delivered) yield* this.restart(`the log shrank from ${this.delivered} to ${position} bytes`);
+  }
+
+  private async *restart(reason: string): AsyncGenerator<FollowEvent> {
+    this.delivered = 0;
+    this.etag = undefined;
+    yield { type: 'restart', reason };
+    yield* this.fetchNewBytes();
+  }
+
+  /** Passing failures wait and go on (no hung poller: they are reported); anything else ends the follow. */
+  private transientRetry(error: unknown): { type: 'retrying'; error: GitLabError; retryInMs: number } {
+    if (!(error instanceof GitLabError)) throw error;
+    const passing = error.transient || error.reason === 'rate-limited' || error.reason === 'server-error';
+    if (!passing || error.reason === 'aborted') throw error;
+    const requested = error instanceof GitLabHttpError ? error.retryAfterMs : undefined;
+    this.interval = Math.min(this.maxInterval, this.interval * 2);
+    return { type: 'retrying', error, retryInMs: requested ?? this.interval };
+  }
+}
