@@ -1,0 +1,105 @@
+import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
+import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
+import { z } from 'zod';
+import type { GitLab, ProjectRef } from '../gitlab';
+import type { TraceCapabilities } from '../gitlab/trace/capabilities';
+import { toProjectRef } from './config';
+import { type CredentialKind, ToolUsageError, errorResult, scrubResult } from './output';
+
+/** What every tool works with: one client for the instance, the default project, the secrets to keep out of answers. */
+export interface ToolContext {
+  gitlab: GitLab;
+  defaultProject?: ProjectRef;
+  /** Removed from every answer, whatever a server or an error message echoes. */
+  secrets: readonly string[];
+  /** Where list-all-files-artifacts-archive keeps archives it had to download to list them. */
+  cacheDirectory: string;
+  /** Whether the instance serves log slices, learned once. */
+  traceCapabilities: TraceCapabilities;
+}
+
+/** GitLab's own distinction: reads, idempotent writes, destructive ones. */
+export interface ToolHints {
+  readOnlyHint: boolean;
+  destructiveHint: boolean;
+  idempotentHint: boolean;
+}
+
+export const READ_ONLY: ToolHints = { readOnlyHint: true, destructiveHint: false, idempotentHint: true };
+export const WRITE: ToolHints = { readOnlyHint: false, destructiveHint: false, idempotentHint: false };
+export const IDEMPOTENT_WRITE: ToolHints = { readOnlyHint: false, destructiveHint: false, idempotentHint: true };
+export const DESTRUCTIVE: ToolHints = { readOnlyHint: false, destructiveHint: true, idempotentHint: true };
+
+export interface ToolDefinition<Shape extends z.ZodRawShape> {
+  name: string;
+  title: string;
+  description: string;
+  hints: ToolHints;
+  credentials: CredentialKind;
+  input: Shape;
+  run(args: z.output<z.ZodObject<Shape>>, signal: AbortSignal): Promise<CallToolResult>;
+}
+
+/**
+ * Registers a tool whose arguments are checked strictly (an unknown or misspelt parameter is refused,
+ * not ignored), whose failures come back as tool errors, and whose answers never carry a secret.
+ */
+export function addTool<Shape extends z.ZodRawShape>(server: McpServer, context: ToolContext, tool: ToolDefinition<Shape>): void {
+  type Args = z.output<z.ZodObject<Shape>>;
+  // Explicit type arguments: the SDK's overloads cannot infer through a generic shape.
+  const inputSchema: z.ZodType<Args> = z.strictObject(tool.input);
+  server.registerTool<z.ZodRawShape, z.ZodType<Args>>(
+    tool.name,
+    { title: tool.title, description: tool.description, inputSchema, annotations: { ...tool.hints, openWorldHint: true } },
+    async (args: Args, extra) => {
+      let result: CallToolResult;
+      try {
+        result = await tool.run(args, extra.signal);
+      } catch (error) {
+        result = errorResult(error, tool.credentials);
+      }
+      return scrubResult(result, context.secrets);
+    },
+  );
+}
+
+/** The project a call names, else the configured or detected one. */
+export function projectFor(context: ToolContext, projectId: string | number | undefined): ProjectRef {
+  if (projectId !== undefined) return toProjectRef(projectId);
+  if (context.defaultProject !== undefined) return context.defaultProject;
+  throw new ToolUsageError(
+    'No project: pass project_id (a numeric id or a path like group/project), or start the server with GITLAB_PROJECT set, or in a git checkout whose remote is on this GitLab.',
+  );
+}
+
+// Parameters shared by many tools, named as GitLab names them.
+
+export const projectId = z
+  .union([z.number().int().positive(), z.string().trim().min(1).max(255)])
+  .optional()
+  .describe('Project: numeric id or full path (group/subgroup/project). Defaults to the project of the server (GITLAB_PROJECT or the git remote).');
+
+export const jobId = z.number().int().positive().describe('Job id (the number in .../-/jobs/<id>).');
+
+export const page = z.number().int().min(1).max(100_000).default(1).describe('Page number, from 1.');
+
+export const perPage = z.number().int().min(1).max(100).default(20).describe('Items per page, 1 to 100.');
+
+export const jobToken = z.string().min(1).max(1024).describe('The job token (CI_JOB_TOKEN, or the `token` of a request-job answer).');
+
+export const directory = z
+  .string()
+  .min(1)
+  .max(4096)
+  .optional()
+  .describe('Local folder to write into (created if missing). Default: a new temporary folder, returned in the answer.');
+
+export const extract = z
+  .boolean()
+  .default(true)
+  .describe('Extract the zip safely into `directory` (default) or keep it as a .zip file there.');
+
+export const overwrite = z
+  .boolean()
+  .default(false)
+  .describe('Replace what `directory` already holds. Without it, a folder that is not empty is refused.');
