@@ -1,0 +1,236 @@
+import * as assert from 'node:assert/strict';
+import { startFakeGitLab, type FakeGitLab } from './index';
+import { api, call } from './test-client';
+
+interface Pipeline { id: number; status: string; source: string; ref: string }
+interface Job { id: number; name: string; status: string; stage: string }
+
+describe('fake GitLab: auth, projects, pipelines, jobs, trace', () => {
+  let gl: FakeGitLab;
+  before(async () => {
+    gl = await startFakeGitLab();
+  });
+  after(async () => {
+    await gl.close();
+  });
+
+  describe('auth', () => {
+    it('answers 401 without a token or with an unknown one', async () => {
+      for (const token of [null, 'glpat-nope']) {
+        const res = await api(gl, '/user', token);
+        assert.equal(res.status, 401);
+        assert.deepEqual(res.json(), { message: '401 Unauthorized' });
+      }
+    });
+
+    it('accepts PRIVATE-TOKEN and Authorization: Bearer alike', async () => {
+      const byHeader = await api(gl, '/user', gl.tokens.developer);
+      const byBearer = await call(`${gl.apiUrl}/user`, { headers: { Authorization: `Bearer ${gl.tokens.developer}` } });
+      assert.equal(byHeader.json<{ username: string }>().username, 'dave');
+      assert.equal(byBearer.json<{ username: string }>().username, 'dave');
+    });
+
+    it('tells expired and revoked tokens apart with invalid_token', async () => {
+      const expired = await api(gl, '/user', gl.tokens.expired);
+      assert.equal(expired.status, 401);
+      assert.deepEqual(expired.json(), {
+        error: 'invalid_token', error_description: 'Token is expired. You can either do re-authorization or token refresh.',
+      });
+      const revoked = await api(gl, '/user', gl.tokens.revoked);
+      assert.equal(revoked.status, 401);
+      assert.equal(revoked.json<{ error_description: string }>().error_description, 'Token was revoked. You have to re-authorize from the user.');
+    });
+
+    it('lets read_api read but not write (insufficient_scope)', async () => {
+      assert.equal((await api(gl, '/projects/1/pipelines', gl.tokens.readOnly)).status, 200);
+      const write = await api(gl, '/projects/1/pipelines/1001/retry', gl.tokens.readOnly, { method: 'POST' });
+      assert.equal(write.status, 403);
+      assert.equal(write.json<{ error: string }>().error, 'insufficient_scope');
+    });
+
+    it('checks roles: a reporter cannot retry, a developer cannot delete artifacts', async () => {
+      const retry = await api(gl, '/projects/1/jobs/5001/retry', gl.tokens.reporter, { method: 'POST' });
+      assert.equal(retry.status, 403);
+      assert.deepEqual(retry.json(), { message: '403 Forbidden' });
+      const remove = await api(gl, '/projects/1/jobs/5001/artifacts', gl.tokens.developer, { method: 'DELETE' });
+      assert.equal(remove.status, 403);
+      assert.deepEqual(remove.json(), { message: '403 Forbidden' });
+    });
+
+    it('refuses JOB-TOKEN on the trace endpoint', async () => {
+      const running = gl.state.setJobStatus(gl.state.findJobs({ pipelineId: 1008, name: 'build' })[0]?.id ?? 0, 'running');
+      const res = await api(gl, `/projects/1/jobs/${running.id}/trace`, null, { headers: { 'JOB-TOKEN': running.token ?? '' } });
+      assert.equal(res.status, 401);
+      gl.state.finishJob(running, 'success');
+    });
+
+    it('shows the token itself at /personal_access_tokens/self', async () => {
+      const res = await api(gl, '/personal_access_tokens/self', gl.tokens.readOnly);
+      const token = res.json<{ scopes: string[]; active: boolean; expires_at: string }>();
+      assert.deepEqual(token.scopes, ['read_api']);
+      assert.equal(token.active, true);
+      assert.equal(token.expires_at, '2099-01-01');
+    });
+  });
+
+  describe('projects', () => {
+    it('finds a project by id and by URL-encoded full path, subgroups included', async () => {
+      const byId = await api(gl, '/projects/2', gl.tokens.maintainer);
+      const byPath = await api(gl, '/projects/demo-group%2Fplatform%2Fdeploy-service', gl.tokens.maintainer);
+      assert.equal(byId.json<{ path_with_namespace: string }>().path_with_namespace, 'demo-group/platform/deploy-service');
+      assert.deepEqual(byPath.json(), byId.json());
+    });
+
+    it('says 404 Project Not Found for unknown projects', async () => {
+      const res = await api(gl, '/projects/no%2Fsuch', gl.tokens.maintainer);
+      assert.equal(res.status, 404);
+      assert.deepEqual(res.json(), { message: '404 Project Not Found' });
+    });
+  });
+
+  describe('pipelines', () => {
+    it('lists pipelines newest first, leaving child pipelines out unless asked for', async () => {
+      const list = (await api(gl, '/projects/1/pipelines', gl.tokens.reporter)).json<Pipeline[]>();
+      assert.deepEqual(list.map((p) => p.id), [...list.map((p) => p.id)].sort((a, b) => b - a));
+      assert.ok(list.every((p) => p.source !== 'parent_pipeline'));
+      const children = (await api(gl, '/projects/1/pipelines?source=parent_pipeline', gl.tokens.reporter)).json<Pipeline[]>();
+      assert.ok(children.length > 0 && children.every((p) => p.source === 'parent_pipeline'));
+    });
+
+    it('filters by status, ref and scope', async () => {
+      const failed = (await api(gl, '/projects/1/pipelines?status=failed', gl.tokens.reporter)).json<Pipeline[]>();
+      assert.deepEqual(failed.map((p) => p.ref), ['feature/login']);
+      const tags = (await api(gl, '/projects/1/pipelines?scope=tags', gl.tokens.reporter)).json<Pipeline[]>();
+      assert.deepEqual(tags.map((p) => p.ref), ['v1.0.0']);
+      const bad = await api(gl, '/projects/1/pipelines?scope=nope', gl.tokens.reporter);
+      assert.equal(bad.status, 400);
+      assert.deepEqual(bad.json(), { error: 'scope does not have a valid value' });
+    });
+
+    it('gives the latest pipeline of a ref, or 403 when there is none', async () => {
+      const latest = await api(gl, '/projects/1/pipelines/latest?ref=main', gl.tokens.reporter);
+      assert.equal(latest.json<Pipeline>().id, 1008);
+      assert.equal((await api(gl, '/projects/2/pipelines/latest?ref=main', gl.tokens.reporter)).status, 200);
+      const none = await api(gl, '/projects/demo-group%2Fdemo-app/pipelines/latest?ref=v1.0.0', gl.tokens.reporter);
+      assert.equal(none.status, 200);
+      const noRef = await api(gl, '/projects/1/pipelines/latest?ref=nope', gl.tokens.reporter);
+      assert.equal(noRef.status, 403);
+    });
+
+    it('lists a pipeline\'s jobs by id descending, bridges separately with their downstream pipeline', async () => {
+      const jobs = (await api(gl, '/projects/1/pipelines/1001/jobs', gl.tokens.reporter)).json<Job[]>();
+      assert.deepEqual(jobs.map((j) => j.id), [...jobs.map((j) => j.id)].sort((a, b) => b - a));
+      assert.ok(!jobs.some((j) => j.name.endsWith(':child') || j.name.endsWith(':trigger')));
+      const bridges = (await api(gl, '/projects/1/pipelines/1001/bridges', gl.tokens.reporter))
+        .json<{ name: string; downstream_pipeline: { source: string } | null }[]>();
+      assert.deepEqual(bridges.map((b) => [b.name, b.downstream_pipeline?.source]).sort(), [
+        ['deploy-service:trigger', 'pipeline'], ['docs:child', 'parent_pipeline'],
+      ]);
+      const manual = (await api(gl, '/projects/1/pipelines/1001/jobs?scope[]=manual', gl.tokens.reporter)).json<Job[]>();
+      assert.deepEqual(manual.map((j) => j.name), ['deploy:production']);
+    });
+
+    it('creates a pipeline from the project template with variables', async () => {
+      const res = await api(gl, '/projects/1/pipeline?ref=feature%2Flogin', gl.tokens.developer, {
+        method: 'POST', headers: { 'Content-Type': 'application/json' },
+        body: JSON.stringify({ variables: [{ key: 'DEPLOY', value: 'no', variable_type: 'env_var' }] }),
+      });
+      assert.equal(res.status, 201);
+      const created = res.json<Pipeline>();
+      assert.equal(created.status, 'pending');
+      assert.equal(created.source, 'api');
+      assert.deepEqual(gl.state.requirePipeline(created.id).variables, [{ key: 'DEPLOY', value: 'no', variable_type: 'env_var' }]);
+      const unknownRef = await api(gl, '/projects/1/pipeline?ref=nope', gl.tokens.developer, { method: 'POST' });
+      assert.equal(unknownRef.status, 400);
+    });
+  });
+
+  describe('jobs', () => {
+    it('gives 404 Not found for a bridge id on the job endpoint', async () => {
+      const bridge = gl.state.findJobs({ pipelineId: 1001, kind: 'bridge' })[0];
+      const res = await api(gl, `/projects/1/jobs/${bridge?.id}`, gl.tokens.reporter);
+      assert.equal(res.status, 404);
+      assert.deepEqual(res.json(), { message: '404 Not found' });
+    });
+
+    it('retries into a new job, once', async () => {
+      const failed = gl.state.findJobs({ pipelineId: 1004, name: 'test:unit' })[0];
+      const res = await api(gl, `/projects/1/jobs/${failed?.id}/retry`, gl.tokens.developer, { method: 'POST' });
+      assert.equal(res.status, 201);
+      const retried = res.json<Job>();
+      assert.notEqual(retried.id, failed?.id);
+      assert.equal(retried.status, 'pending');
+      const again = await api(gl, `/projects/1/jobs/${failed?.id}/retry`, gl.tokens.developer, { method: 'POST' });
+      assert.equal(again.status, 403);
+      assert.deepEqual(again.json(), { message: '403 Forbidden - Job is not retryable' });
+    });
+
+    it('plays manual jobs with variables and refuses others', async () => {
+      const manual = gl.state.findJobs({ pipelineId: 1001, name: 'deploy:production' })[0];
+      const played = await api(gl, `/projects/1/jobs/${manual?.id}/play`, gl.tokens.developer, {
+        method: 'POST', headers: { 'Content-Type': 'application/json' },
+        body: JSON.stringify({ job_variables_attributes: [{ key: 'TARGET', value: 'eu' }] }),
+      });
+      assert.equal(played.status, 200);
+      assert.equal(played.json<Job>().status, 'pending');
+      assert.deepEqual(manual?.playVariables, [{ key: 'TARGET', value: 'eu' }]);
+      const build = await api(gl, '/projects/1/jobs/5001/play', gl.tokens.developer, { method: 'POST' });
+      assert.equal(build.status, 400);
+      assert.deepEqual(build.json(), { message: '400 Bad request - Unplayable Job' });
+    });
+
+    it('cancels with 201 even when nothing changes', async () => {
+      const res = await api(gl, '/projects/1/jobs/5001/cancel', gl.tokens.developer, { method: 'POST' });
+      assert.equal(res.status, 201);
+      assert.equal(res.json<Job>().status, 'success');
+    });
+
+    it('erases finished jobs that have a log or artifacts, and only those', async () => {
+      const seeded = gl.state.seedBigPipeline({ projectId: 1, jobCount: 2, traceBytes: 100 });
+      const [first] = gl.state.pipelineJobs(seeded.id);
+      const res = await api(gl, `/projects/1/jobs/${first?.id}/erase`, gl.tokens.maintainer, { method: 'POST' });
+      assert.equal(res.status, 201);
+      assert.notEqual(res.json<{ erased_at: string | null }>().erased_at, null);
+      assert.equal((await api(gl, `/projects/1/jobs/${first?.id}/trace`, gl.tokens.maintainer)).text, '');
+      const again = await api(gl, `/projects/1/jobs/${first?.id}/erase`, gl.tokens.maintainer, { method: 'POST' });
+      assert.deepEqual(again.json(), { message: '403 Forbidden - Job is not erasable!' });
+    });
+  });
+
+  describe('trace', () => {
+    it('sends the raw log as text/plain with a weak ETag, and 304 for If-None-Match', async () => {
+      const res = await api(gl, '/projects/1/jobs/5001/trace', gl.tokens.reporter);
+      assert.equal(res.status, 200);
+      assert.match(res.headers['content-type'] ?? '', /^text\/plain/);
+      assert.ok(res.text.includes('section_start:'));
+      assert.match(res.headers.etag ?? '', /^W\/"[0-9a-f]{32}"$/);
+      assert.equal(res.headers['cache-control'], 'max-age=0, private, must-revalidate');
+      const again = await api(gl, '/projects/1/jobs/5001/trace', gl.tokens.reporter, { headers: { 'If-None-Match': res.headers.etag ?? '' } });
+      assert.equal(again.status, 304);
+      assert.equal(again.body.length, 0);
+    });
+
+    it('slices with byte_offset/byte_limit only when the feature is on', async () => {
+      const whole = (await api(gl, '/projects/1/jobs/5001/trace', gl.tokens.reporter)).body;
+      const slice = await api(gl, '/projects/1/jobs/5001/trace?byte_offset=10&byte_limit=20', gl.tokens.reporter);
+      assert.deepEqual(slice.body, whole.subarray(10, 30));
+      const tooBig = await api(gl, '/projects/1/jobs/5001/trace?byte_limit=600000', gl.tokens.reporter);
+      assert.equal(tooBig.status, 400);
+      assert.ok('error' in tooBig.json<object>());
+      gl.features.traceByteRange = false;
+      try {
+        const ignored = await api(gl, '/projects/1/jobs/5001/trace?byte_offset=10&byte_limit=20', gl.tokens.reporter);
+        assert.deepEqual(ignored.body, whole);
+      } finally {
+        gl.features.traceByteRange = true;
+      }
+    });
+
+    it('sends 200 with an empty body for a job without a log', async () => {
+      const pending = gl.state.findJobs({ pipelineId: 1008, name: 'test:unit' })[0];
+      const res = await api(gl, `/projects/1/jobs/${pending?.id}/trace`, gl.tokens.reporter);
+      assert.equal(res.status, 200);
+      assert.equal(res.text, '');
+    });
+  });
+});

@@ -1,0 +1,94 @@
+import { invalidParam } from './http';
+
+/** Where a page's links point: GitLab's external URL with the request's own path and query. */
+export interface PageLinkBase {
+  origin: string;
+  path: string;
+  query: URLSearchParams;
+}
+
+export interface Page<T> {
+  items: T[];
+  headers: Record<string, string>;
+}
+
+/** Above this many records GitLab stops counting (no X-Total, X-Total-Pages, rel="last"). */
+export const countLimit = 10_000;
+
+function positiveInteger(value: string | null, fallback: number): number {
+  if (value === null || !/^\d+$/.test(value) || Number(value) < 1) return fallback;
+  return Number(value);
+}
+
+export function perPageOf(query: URLSearchParams): number {
+  return Math.min(positiveInteger(query.get('per_page'), 20), 100);
+}
+
+function pageUrl(base: PageLinkBase, changes: Record<string, string>): string {
+  const query = new URLSearchParams(base.query);
+  for (const [key, value] of Object.entries(changes)) query.set(key, value);
+  query.sort();
+  return `${base.origin}${base.path}?${query.toString()}`;
+}
+
+/** Offset pagination with GitLab's headers; `counted: false` is how GET /projects/:id/jobs answers. */
+export function paginateOffset<T>(items: readonly T[], base: PageLinkBase, counted: boolean): Page<T> {
+  const perPage = perPageOf(base.query);
+  const page = positiveInteger(base.query.get('page'), 1);
+  const total = items.length;
+  const withCounts = counted && total <= countLimit;
+  const totalPages = Math.max(Math.ceil(total / perPage), 1);
+  const slice = items.slice((page - 1) * perPage, page * perPage);
+  const hasNext = total > page * perPage;
+  const link = (p: number): string => pageUrl(base, { page: String(p), per_page: String(perPage) });
+  const links: string[] = [];
+  if (page > 1) links.push(`<${link(page - 1)}>; rel="prev"`);
+  if (hasNext) links.push(`<${link(page + 1)}>; rel="next"`);
+  links.push(`<${link(1)}>; rel="first"`);
+  if (withCounts) links.push(`<${link(totalPages)}>; rel="last"`);
+  const headers: Record<string, string> = {
+    'X-Page': String(page),
+    'X-Per-Page': String(perPage),
+    'X-Next-Page': hasNext ? String(page + 1) : '',
+    'X-Prev-Page': page > 1 ? String(page - 1) : '',
+    Link: links.join(', '),
+  };
+  if (withCounts) {
+    headers['X-Total'] = String(total);
+    headers['X-Total-Pages'] = String(totalPages);
+  }
+  return { items: slice, headers };
+}
+
+export function encodeCursor(id: number): string {
+  return Buffer.from(JSON.stringify({ id: String(id), _kd: 'n' })).toString('base64url');
+}
+
+function decodeCursor(cursor: string): number {
+  try {
+    const parsed = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as { id?: unknown };
+    const id = Number(parsed.id);
+    if (Number.isInteger(id)) return id;
+  } catch {
+    // falls through to the validation error
+  }
+  throw invalidParam('cursor is invalid');
+}
+
+/**
+ * Keyset pagination over records sorted by id descending: the next page is only in `Link` (with
+ * `cursor=`), and there are no X-* headers.
+ */
+export function paginateKeyset<T extends { id: number }>(itemsIdDesc: readonly T[], base: PageLinkBase): Page<T> {
+  const perPage = perPageOf(base.query);
+  const cursor = base.query.get('cursor');
+  const after = cursor ? decodeCursor(cursor) : Number.POSITIVE_INFINITY;
+  const rest = itemsIdDesc.filter((item) => item.id < after);
+  const items = rest.slice(0, perPage);
+  const last = items[items.length - 1];
+  const headers: Record<string, string> = {};
+  if (rest.length > perPage && last) {
+    headers.Link = `<${pageUrl(base, { cursor: encodeCursor(last.id), per_page: String(perPage) })}>; rel="next"`;
+  }
+  return { items, headers };
+}

@@ -1,0 +1,114 @@
+import { createHash } from 'node:crypto';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Readable } from 'node:stream';
+import type { FaultSpec } from './faults';
+import type { Reply } from './http';
+
+/**
+ * Rack::ETag + Rack::ConditionalGet, as in front of GitLab's API: a GET answered 200 with a buffered body
+ * gets a weak ETag of its MD5 and `Cache-Control: max-age=0, private, must-revalidate`; a matching
+ * If-None-Match turns it into a 304 without a body.
+ */
+export function withConditionalGet(req: IncomingMessage, reply: Reply): Reply {
+  const method = req.method ?? 'GET';
+  if ((method !== 'GET' && method !== 'HEAD') || reply.status !== 200 || !Buffer.isBuffer(reply.body)) return reply;
+  if (reply.headers.ETag !== undefined) return reply;
+  const etag = `W/"${createHash('md5').update(reply.body).digest('hex')}"`;
+  const headers = { ...reply.headers, ETag: etag, 'Cache-Control': 'max-age=0, private, must-revalidate' };
+  if (ifNoneMatchHits(req, etag)) {
+    return { status: 304, headers: { ETag: etag, 'Cache-Control': headers['Cache-Control'] }, body: null };
+  }
+  return { ...reply, headers };
+}
+
+export function ifNoneMatchHits(req: IncomingMessage, etag: string): boolean {
+  const sent = req.headers['if-none-match'];
+  if (!sent) return false;
+  const bare = (tag: string): string => tag.trim().replace(/^W\//, '');
+  return sent === '*' || sent.split(',').some((tag) => bare(tag) === bare(etag));
+}
+
+function bodyLength(reply: Reply): number {
+  if (reply.body === null) return 0;
+  return Buffer.isBuffer(reply.body) ? reply.body.length : reply.body.length;
+}
+
+/** Writes a reply; a `reset` or `truncate` fault cuts the body short (RST, or a clean close). */
+export async function sendReply(req: IncomingMessage, res: ServerResponse, reply: Reply, fault?: FaultSpec): Promise<void> {
+  if (res.destroyed || res.writableEnded) return;
+  const length = bodyLength(reply);
+  const noBody = req.method === 'HEAD' || reply.status === 204 || reply.status === 304;
+  const headers: Record<string, string> = { ...reply.headers };
+  if (reply.status !== 204 && reply.status !== 304) headers['Content-Length'] = String(length);
+  res.writeHead(reply.status, headers);
+  const cut = fault?.kind === 'reset' || fault?.kind === 'truncate' ? fault : undefined;
+  if (noBody || reply.body === null) {
+    if (cut) return cutConnection(res, cut);
+    res.end();
+    return;
+  }
+  const limit = cut ? Math.min(cut.bytes ?? Math.floor(length / 2), length) : length;
+  if (Buffer.isBuffer(reply.body)) {
+    if (!cut) {
+      res.end(reply.body);
+      return;
+    }
+    await write(res, reply.body.subarray(0, limit));
+    return cutConnection(res, cut);
+  }
+  const stream = await reply.body.open();
+  res.once('close', () => stream.destroy());
+  if (!cut) {
+    await pipeOut(stream, res);
+    return;
+  }
+  await copyFirstBytes(stream, res, limit);
+  stream.destroy();
+  cutConnection(res, cut);
+}
+
+function write(res: ServerResponse, chunk: Buffer): Promise<void> {
+  return new Promise((resolve) => {
+    if (chunk.length === 0 || res.destroyed) {
+      res.flushHeaders();
+      resolve();
+      return;
+    }
+    res.write(chunk, () => resolve());
+  });
+}
+
+function cutConnection(res: ServerResponse, fault: FaultSpec): void {
+  res.flushHeaders();
+  const socket = res.socket;
+  if (!socket) return;
+  if (fault.kind === 'reset') socket.resetAndDestroy();
+  else socket.end();
+}
+
+async function pipeOut(stream: Readable, res: ServerResponse): Promise<void> {
+  for await (const chunk of stream as AsyncIterable<Buffer>) {
+    if (res.destroyed) return;
+    if (!res.write(chunk)) await new Promise<void>((resolve) => {
+      const done = (): void => {
+        res.off('drain', done);
+        res.off('close', done);
+        resolve();
+      };
+      res.once('drain', done);
+      res.once('close', done);
+    });
+  }
+  if (!res.destroyed) res.end();
+}
+
+async function copyFirstBytes(stream: Readable, res: ServerResponse, limit: number): Promise<void> {
+  let sent = 0;
+  for await (const chunk of stream as AsyncIterable<Buffer>) {
+    if (sent >= limit || res.destroyed) break;
+    const part = chunk.subarray(0, limit - sent);
+    sent += part.length;
+    await write(res, part);
+  }
+  if (sent === 0) await write(res, Buffer.alloc(0));
+}

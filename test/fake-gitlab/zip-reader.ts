@@ -1,0 +1,90 @@
+import type { Readable } from 'node:stream';
+import { open, type Entry, type ZipFile } from 'yauzl';
+
+export interface ZipEntryInfo {
+  /** Path inside the archive, without a trailing slash. */
+  path: string;
+  type: 'file' | 'directory';
+  size: number;
+}
+
+function openZip(filePath: string): Promise<ZipFile> {
+  return new Promise((resolve, reject) => {
+    open(filePath, { lazyEntries: true, autoClose: false }, (error, zip) => (error ? reject(error) : resolve(zip)));
+  });
+}
+
+/** Walks the central directory (never the file data) until `visit` returns true or the entries run out. */
+async function walk(zip: ZipFile, visit: (entry: Entry) => boolean): Promise<void> {
+  await new Promise<void>((resolve, reject) => {
+    zip.on('entry', (entry: Entry) => (visit(entry) ? resolve() : zip.readEntry()));
+    zip.on('end', () => resolve());
+    zip.on('error', reject);
+    zip.readEntry();
+  });
+}
+
+/** Every file and directory of an archive, directories implied by file paths included. */
+export async function listZip(filePath: string): Promise<ZipEntryInfo[]> {
+  const zip = await openZip(filePath);
+  const entries = new Map<string, ZipEntryInfo>();
+  const addDirectories = (entryPath: string): void => {
+    const parts = entryPath.split('/');
+    for (let i = 1; i < parts.length; i++) {
+      const dir = parts.slice(0, i).join('/');
+      if (!entries.has(dir)) entries.set(dir, { path: dir, type: 'directory', size: 0 });
+    }
+  };
+  try {
+    await walk(zip, (entry) => {
+      const isDirectory = entry.fileName.endsWith('/');
+      const entryPath = entry.fileName.replace(/\/+$/, '');
+      addDirectories(entryPath);
+      entries.set(entryPath, { path: entryPath, type: isDirectory ? 'directory' : 'file', size: isDirectory ? 0 : entry.uncompressedSize });
+      return false;
+    });
+  } finally {
+    zip.close();
+  }
+  return [...entries.values()].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+}
+
+async function findEntry(zip: ZipFile, entryPath: string): Promise<Entry | undefined> {
+  let found: Entry | undefined;
+  await walk(zip, (entry) => {
+    if (entry.fileName === entryPath) found = entry;
+    return found !== undefined;
+  });
+  return found;
+}
+
+/**
+ * One file of an archive: its size now, its uncompressed bytes when `open` is called (the archive is
+ * opened again then, so nothing stays open for a reply that never reads the body, like HEAD).
+ */
+export async function openZipEntry(filePath: string, entryPath: string): Promise<{ size: number; open(): Promise<Readable> } | undefined> {
+  const zip = await openZip(filePath);
+  let entry: Entry | undefined;
+  try {
+    entry = await findEntry(zip, entryPath);
+  } finally {
+    zip.close();
+  }
+  if (!entry) return undefined;
+  return {
+    size: entry.uncompressedSize,
+    open: async () => {
+      const again = await openZip(filePath);
+      try {
+        const found = await findEntry(again, entryPath);
+        if (!found) throw new Error(`${entryPath} vanished from ${filePath}`);
+        const stream = await again.openReadStreamPromise(found);
+        stream.once('close', () => again.close());
+        return stream;
+      } catch (error) {
+        again.close();
+        throw error;
+      }
+    },
+  };
+}
