@@ -59,7 +59,7 @@ try {
 if (exitCode === 0 && process.env.VSCODE_TEST_KEEP_RUN !== '1') {
   await rm(runDir, { recursive: true, force: true });
 } else {
-  log(`logs kept in ${path.relative(repoRoot, runDir)} (code-server.log, browser.log)`);
+  log(`logs kept in ${path.relative(repoRoot, runDir)} (code-server.log, workbench.log, browser.log, user-data/logs)`);
 }
 log(`${exitCode === 0 ? 'passed' : 'FAILED'} in ${((Date.now() - startedAt) / 1000).toFixed(1)} s`);
 process.exit(exitCode);
@@ -160,7 +160,7 @@ async function startControlServer(currentPage) {
         log(`screenshot ${path.relative(repoRoot, file)}`);
         reply(200, { path: file });
       },
-      (error) => reply(500, { error: String(error) }),
+      (error) => reply(500, { error: error instanceof Error ? error.message : String(error) }),
     );
   });
   await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -171,7 +171,13 @@ async function startControlServer(currentPage) {
 async function saveScreenshot(page, name, { waitFor, element } = {}) {
   await mkdir(screenshotsDir, { recursive: true });
   const file = path.join(screenshotsDir, `${name}.png`);
-  if (waitFor) await page.locator(waitFor).first().waitFor({ state: 'visible', timeout: 15_000 });
+  if (waitFor) {
+    await page
+      .locator(waitFor)
+      .first()
+      .waitFor({ state: 'visible', timeout: 15_000 })
+      .catch(() => Promise.reject(new Error(`nothing matching ${waitFor} became visible within 15 s`)));
+  }
   // Changes made through the extension API reach the page asynchronously: let it paint them.
   await page.evaluate(() => new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve))));
   if (element) await page.locator(element).first().screenshot({ path: file, timeout: 15_000 });

@@ -6,6 +6,7 @@ import Mocha from 'mocha';
 import * as vscode from 'vscode';
 
 export async function run(): Promise<void> {
+  process.setSourceMapsEnabled(true); // failures then point at test/**/*.ts lines
   const mocha = new Mocha({
     ui: 'bdd',
     timeout: 60_000,

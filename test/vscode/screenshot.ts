@@ -2,9 +2,9 @@
 import { CONTROL_URL_VARIABLE } from './runnerContract';
 
 export interface ScreenshotOptions {
-  /** CSS selector to wait for (visible, up to 15 s) before taking the shot, e.g. a tree row. */
+  /** Playwright selector (CSS, or `text=…`) to wait for, visible, up to 15 s before the shot: e.g. a tree row. */
   readonly waitFor?: string;
-  /** CSS selector of the one element to capture, e.g. '#workbench\\.parts\\.statusbar'; default the page. */
+  /** Selector of the one element to capture, e.g. '#workbench\\.parts\\.statusbar'; default the whole page. */
   readonly element?: string;
 }
 
