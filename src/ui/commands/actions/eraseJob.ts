@@ -1,0 +1,33 @@
+import * as vscode from 'vscode';
+import type { Job } from '../../../gitlab/models';
+import { jobCapabilities } from '../../../gitlab/status';
+import type { Services } from '../../services';
+import { resolveJob } from '../pick';
+import { registerCommand } from '../register';
+import { canWrite, jobTitle, notify, refreshAfterAction } from './shared';
+
+/**
+ * "Erase Job…": deletes a finished job's log and artifacts, after a modal confirmation. Automation:
+ * `(project, job, { confirmed: true })` skips the dialog (the test runner refuses dialogs); returns the
+ * erased job.
+ */
+export function registerEraseJob(services: Services): void {
+  registerCommand(services, 'gitlabCiLens.eraseJob', 'Erase job', async (...args: unknown[]): Promise<Job | undefined> => {
+    const target = await resolveJob(services, args, (job) => jobCapabilities(job).erasable, 'Which job to erase?');
+    if (!target || !canWrite(services, target.project, 'Erase job')) return undefined;
+    const { project, job } = target;
+    if (!isConfirmed(args[2])) {
+      const answer = await vscode.window.showWarningMessage(`Erase job ${jobTitle(job)}? Its log and artifacts are deleted.`, { modal: true }, 'Erase');
+      if (answer !== 'Erase') return undefined;
+    }
+    const gitlab = await services.gitlabFor(project);
+    const erased = await gitlab.jobs.erase(project.projectPath, job.id);
+    await refreshAfterAction(services, project, job.pipeline.id);
+    notify(services, 'info', `Erased job ${jobTitle(job)}: its log and artifacts are gone.`);
+    return erased;
+  });
+}
+
+function isConfirmed(option: unknown): boolean {
+  return typeof option === 'object' && option !== null && (option as { confirmed?: unknown }).confirmed === true;
+}
