@@ -106,9 +106,17 @@ class RangeReaderAdapter extends yauzl.RandomAccessReader {
     return end;
   }
 
+  /** The bytes if cached, possibly across adjacent windows (the read-ahead stops where the end-of-file window begins). */
   private cachedSlice(start: number, end: number): Buffer | undefined {
-    const window = this.windows.find((candidate) => candidate.start <= start && end <= candidate.start + candidate.data.length);
-    return window?.data.subarray(start - window.start, end - window.start);
+    const pieces: Buffer[] = [];
+    for (let position = start; position < end;) {
+      const window = this.windows.find((candidate) => candidate.start <= position && position < candidate.start + candidate.data.length);
+      if (window === undefined) return undefined;
+      const piece = window.data.subarray(position - window.start, end - window.start);
+      pieces.push(piece);
+      position += piece.length;
+    }
+    return pieces.length === 1 ? pieces[0] : Buffer.concat(pieces);
   }
 
   private async fetch(start: number, end: number): Promise<Buffer> {
