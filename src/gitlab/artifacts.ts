@@ -1,4 +1,4 @@
-import { type ApiResponse, type GitLabClient, projectPath } from './client';
+import { type ApiResponse, type GitLabClient, discardBody, projectPath } from './client';
 import { GitLabError } from './errors';
 import type { ArtifactTreeEntry, Job, ProjectRef } from './models';
 import { type Page, fetchPage } from './pagination';
@@ -51,7 +51,7 @@ export class ArtifactsApi {
    */
   async locateArchive(project: ProjectRef, archive: ArchiveSelector, signal?: AbortSignal): Promise<ArchiveLocation> {
     const download = await this.download(archiveUrl(this.client, project, archive), { signal, range: 'bytes=0-0' });
-    download.body.destroy();
+    discardBody(download.body);
     const total = /\/(\d+)$/.exec(download.contentRange ?? '')?.[1];
     if (download.status === 206 && total !== undefined) {
       return { url: download.url, size: Number(total), etag: download.etag, rangeReads: true };
@@ -66,7 +66,7 @@ export class ArtifactsApi {
   async readRange(location: ArchiveLocation, start: number, endExclusive: number, signal?: AbortSignal): Promise<ApiResponse['body']> {
     const response = await this.client.stream('GET', location.url, { headers: { range: `bytes=${start}-${endExclusive - 1}` }, signal });
     if (response.status !== 206) {
-      response.body.destroy();
+      discardBody(response.body);
       throw new GitLabError('malformed-response', `GET ${location.url.pathname}`, `asked for bytes ${start}-${endExclusive - 1} but got ${response.status}`);
     }
     return response.body;
@@ -124,7 +124,8 @@ export function toDownload(response: ApiResponse): Download {
   return {
     body: response.body,
     size: length === undefined || !/^\d+$/.test(length) ? undefined : Number(length),
-    etag: response.header('etag'),
+    // GitLab's sha256 ETag rides on its own answer (the 302); object storage may have an ETag of its own.
+    etag: response.initialHeader('etag') ?? response.header('etag'),
     filename: filenameFromDisposition(response.header('content-disposition')),
     url: response.url,
   };

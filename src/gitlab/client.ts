@@ -55,7 +55,9 @@ export interface ApiResponse {
   status: number;
   /** Where the response came from, after redirects. */
   url: URL;
-  header(name: string): string | undefined;
+  header: (name: string) => string | undefined;
+  /** A header of the first response, before any redirect: GitLab's own (its sha256 ETag on a 302 to object storage). */
+  initialHeader: (name: string) => string | undefined;
   body: Dispatcher.ResponseData['body'];
 }
 
@@ -159,13 +161,16 @@ export class GitLabClient {
 
   private async sendFollowingRedirects(method: string, firstUrl: URL, options: RequestOptions, operation: string): Promise<ApiResponse> {
     let url = firstUrl;
+    let initialHeader: ApiResponse['header'] | undefined;
     for (let hop = 0; ; hop++) {
       const withCredentials = this.isInstanceOrigin(url);
       const response = await this.sendOnce(method, url, options, withCredentials);
+      initialHeader ??= response.header;
+      response.initialHeader = initialHeader;
       const location = response.header('location');
       const redirectable = method === 'GET' || method === 'HEAD';
       if (!redirectable || response.status < 300 || response.status >= 400 || response.status === 304 || !location) return response;
-      response.body.resume();
+      discardBody(response.body);
       if (hop >= MAX_REDIRECTS) throw new GitLabError('malformed-response', operation, `${operation}: more than ${MAX_REDIRECTS} redirects`);
       url = new URL(location, url);
     }
@@ -196,15 +201,11 @@ export class GitLabClient {
       headersTimeout: timeout,
       bodyTimeout: timeout,
     });
-    return {
-      status: raw.statusCode,
-      url,
-      header: (name) => {
-        const value = raw.headers[name.toLowerCase()];
-        return Array.isArray(value) ? value.join(', ') : value;
-      },
-      body: raw.body,
+    const header = (name: string) => {
+      const value = raw.headers[name.toLowerCase()];
+      return Array.isArray(value) ? value.join(', ') : value;
     };
+    return { status: raw.statusCode, url, header, initialHeader: header, body: raw.body };
   }
 
   private credentialHeaders(auth: Auth): Record<string, string> {
@@ -223,6 +224,12 @@ export function projectPath(project: ProjectRef): string {
   return `/projects/${encodeURIComponent(String(project))}`;
 }
 
+/** Stops reading a body we do not want; undici reports the abort as an error, which is expected here. */
+export function discardBody(body: ApiResponse['body']): void {
+  body.on('error', () => undefined);
+  body.destroy();
+}
+
 function describeUrl(url: URL, apiUrl: URL): string {
   return url.href.startsWith(apiUrl.href) ? '/' + url.pathname.slice(apiUrl.pathname.length) : url.origin + url.pathname;
 }
@@ -238,7 +245,7 @@ function appendQuery(url: URL, query: Query | undefined): void {
 export async function readJson<T>(response: ApiResponse, operation: string): Promise<T> {
   const contentType = response.header('content-type') ?? '';
   if (!contentType.includes('json')) {
-    response.body.destroy(); // an HTML page or a file: not worth reading
+    discardBody(response.body); // an HTML page or a file: not worth reading
     throw new GitLabError(
       'malformed-response',
       operation,
