@@ -44,8 +44,9 @@ export async function extractRemoteEntry(
 // yauzl walks the central directory with two small reads per entry; one request each would be
 // thousands of round trips. Reads that continue where the previous one ended fetch this much ahead.
 const READ_AHEAD_BYTES = 1024 * 1024;
-// The end-of-file window, a read-ahead window and the one before it are all yauzl revisits.
-const CACHED_WINDOWS = 3;
+// Besides the window at the end of the file (kept: it holds the end of the central directory, which
+// yauzl reaches last), the latest windows; a read may straddle the last two.
+const RECENT_WINDOWS = 2;
 
 interface Window {
   readonly start: number;
@@ -54,7 +55,8 @@ interface Window {
 
 class RangeReaderAdapter extends yauzl.RandomAccessReader {
   readonly operationSignal: OperationSignal = { current: undefined };
-  private windows: Window[] = [];
+  private endWindow: Window | undefined;
+  private recentWindows: Window[] = [];
   private previousReadEnd = -1;
 
   constructor(private readonly readRange: RangeReader, private readonly totalSize: number) {
@@ -87,36 +89,56 @@ class RangeReaderAdapter extends yauzl.RandomAccessReader {
   }
 
   private async bytesAt(position: number, length: number): Promise<Buffer> {
+    const end = position + length;
     const sequential = position === this.previousReadEnd;
-    this.previousReadEnd = position + length;
-    const cached = this.cachedSlice(position, position + length);
-    if (cached !== undefined) return cached;
-    const end = sequential ? this.readAheadEnd(position, length) : position + length;
-    const data = await this.fetch(position, end);
-    this.windows = [{ start: position, data }, ...this.windows].slice(0, CACHED_WINDOWS);
-    return data.subarray(0, length);
+    this.previousReadEnd = end;
+    const { pieces, uncachedFrom } = this.cachedPrefix(position, end);
+    if (uncachedFrom === end) return concat(pieces);
+    // Continuing where the previous read ended is yauzl walking the central directory: read ahead.
+    const fetchEnd = sequential ? this.readAheadEnd(uncachedFrom, end) : end;
+    const data = await this.fetch(uncachedFrom, fetchEnd);
+    this.remember({ start: uncachedFrom, data });
+    return concat([...pieces, data.subarray(0, end - uncachedFrom)]);
   }
 
-  /** Up to READ_AHEAD_BYTES, stopping at the end of the file or where cached bytes begin. */
-  private readAheadEnd(position: number, length: number): number {
-    let end = Math.min(this.totalSize, position + Math.max(length, READ_AHEAD_BYTES));
-    for (const window of this.windows) {
-      if (window.start >= position + length && window.start < end) end = window.start;
+  private remember(window: Window): void {
+    if (window.start + window.data.length === this.totalSize) {
+      this.endWindow = window;
+    } else {
+      this.recentWindows = [window, ...this.recentWindows].slice(0, RECENT_WINDOWS);
     }
-    return end;
   }
 
-  /** The bytes if cached, possibly across adjacent windows (the read-ahead stops where the end-of-file window begins). */
+  private get windows(): Window[] {
+    return this.endWindow === undefined ? this.recentWindows : [this.endWindow, ...this.recentWindows];
+  }
+
+  /** At least to `end`, up to READ_AHEAD_BYTES, stopping at the end of the file or where cached bytes begin. */
+  private readAheadEnd(start: number, end: number): number {
+    let aheadEnd = Math.min(this.totalSize, Math.max(end, start + READ_AHEAD_BYTES));
+    for (const window of this.windows) {
+      if (window.start >= end && window.start < aheadEnd) aheadEnd = window.start;
+    }
+    return aheadEnd;
+  }
+
   private cachedSlice(start: number, end: number): Buffer | undefined {
+    const { pieces, uncachedFrom } = this.cachedPrefix(start, end);
+    return uncachedFrom === end ? concat(pieces) : undefined;
+  }
+
+  /** The cached bytes from `start` on, possibly across adjacent windows, and where they stop. */
+  private cachedPrefix(start: number, end: number): { pieces: Buffer[]; uncachedFrom: number } {
     const pieces: Buffer[] = [];
-    for (let position = start; position < end;) {
+    let position = start;
+    while (position < end) {
       const window = this.windows.find((candidate) => candidate.start <= position && position < candidate.start + candidate.data.length);
-      if (window === undefined) return undefined;
+      if (window === undefined) break;
       const piece = window.data.subarray(position - window.start, end - window.start);
       pieces.push(piece);
       position += piece.length;
     }
-    return pieces.length === 1 ? pieces[0] : Buffer.concat(pieces);
+    return { pieces, uncachedFrom: position };
   }
 
   private async fetch(start: number, end: number): Promise<Buffer> {
@@ -151,4 +173,8 @@ class RangeReaderAdapter extends yauzl.RandomAccessReader {
       throw error;
     }
   }
+}
+
+function concat(pieces: Buffer[]): Buffer {
+  return pieces.length === 1 ? pieces[0] : Buffer.concat(pieces);
 }

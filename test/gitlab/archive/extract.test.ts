@@ -4,7 +4,7 @@ import { mkdirSync } from 'node:fs';
 import { mkdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { DestinationExistsError, extractArchive, type ExtractProgress } from '../../../src/gitlab/archive';
-import { makeZip, patchEntry, TempRoot, type FixtureEntry } from './zipFixtures';
+import { dataOffset, makeZip, patchEntry, TempRoot, type FixtureEntry } from './zipFixtures';
 
 const S_IFREG = 0o100000;
 const UNICODE_FILE = 'ünïcødé/日本語 ✓.txt';
@@ -53,6 +53,18 @@ describe('extractArchive', () => {
     assert.equal(await readFile(join(destDir, UNICODE_FILE), 'utf8'), 'unicode');
     assert.deepEqual(await readFile(join(destDir, 'stored.bin')), Buffer.from([0, 1, 2, 3]));
     assert.equal((await readFile(join(destDir, 'empty-file.txt'))).length, 0);
+  });
+
+  it('reads sizes and CRC-32 from the central directory when entries carry data descriptors', async () => {
+    const streamedZip = await makeZip([{ name: 'streamed.txt', data: 'streamed '.repeat(1000), streamed: true }]);
+    assert.equal(streamedZip.readUInt16LE(6) & 0x8, 0x8, 'the fixture has a data descriptor');
+    const corrupted = Buffer.from(streamedZip);
+    corrupted[dataOffset(corrupted, 0) + 2] ^= 0xff;
+
+    await extractArchive(await root.write('streamed.zip', streamedZip), destDir);
+    await assert.rejects(extractArchive(await root.write('corrupted.zip', corrupted), join(root.path, 'other')), { name: 'UnsafeArchiveError' });
+
+    assert.equal(await readFile(join(destDir, 'streamed.txt'), 'utf8'), 'streamed '.repeat(1000));
   });
 
   it('gives files 0644, keeps the executable bit as 0755, and folders 0755', async () => {

@@ -114,6 +114,23 @@ describe('remote zips over a RangeReader', () => {
     });
   });
 
+  it('lists a central directory larger than the 1 MiB read-ahead without reading any part twice', async () => {
+    // Long names rather than many entries: yazl takes a while per entry.
+    const longFolder = `${'d'.repeat(230)}/${'e'.repeat(230)}`;
+    const zip = await makeZip(Array.from({ length: 2800 }, (_, index) => ({ name: `${longFolder}/file-${index}.txt`, data: '', compress: false })));
+    const zipPath = await root.write('long-names.zip', zip);
+    const centralDirectoryBytes = zip.readUInt32LE(zip.length - 22 + 12);
+    assert.ok(centralDirectoryBytes > 1.2 * 1024 * 1024, `central directory of ${centralDirectoryBytes} bytes`);
+    const reader = new CountingReader(zipPath);
+
+    const entries = await listRemoteZip(reader.read, zip.length);
+
+    assert.deepEqual(entries, await listLocalZip(zipPath));
+    // The end of the file, the first central record, then two read-aheads up to the end-of-file window.
+    assert.equal(reader.requests.length, 4, JSON.stringify(reader.requests.map(({ start, end }) => [start, end])));
+    assert.equal(reader.bytesRead, centralDirectoryBytes + 22);
+  });
+
   describe('refusals and failures', () => {
     async function remote(zip: Buffer): Promise<{ reader: CountingReader; size: number }> {
       return { reader: new CountingReader(await root.write('remote.zip', zip)), size: zip.length };

@@ -4,6 +4,7 @@
 import { lstat, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Readable } from 'node:stream';
 import * as yazl from 'yazl';
 
 export interface FixtureEntry {
@@ -12,6 +13,8 @@ export interface FixtureEntry {
   readonly data?: Buffer | string;
   readonly mode?: number;
   readonly compress?: boolean;
+  /** Written as a stream of unknown size, so with a data descriptor (bit 3), as gitlab-runner's Go zip writer does. */
+  readonly streamed?: boolean;
 }
 
 export async function makeZip(entries: readonly FixtureEntry[]): Promise<Buffer> {
@@ -22,7 +25,9 @@ export async function makeZip(entries: readonly FixtureEntry[]): Promise<Buffer>
       zip.addEmptyDirectory(entry.name, { mtime, ...(entry.mode === undefined ? {} : { mode: entry.mode }) });
     } else {
       const data = typeof entry.data === 'string' ? Buffer.from(entry.data) : entry.data;
-      zip.addBuffer(data, entry.name, { mtime, compress: entry.compress ?? true, ...(entry.mode === undefined ? {} : { mode: entry.mode }) });
+      const options = { mtime, compress: entry.compress ?? true, ...(entry.mode === undefined ? {} : { mode: entry.mode }) };
+      if (entry.streamed === true) zip.addReadStream(Readable.from([data]), entry.name, options);
+      else zip.addBuffer(data, entry.name, options);
     }
   }
   zip.end();
