@@ -41,11 +41,11 @@ export function findFreePort() {
 
 /**
  * Installs this checkout into the server's extensions folder as a regular (not development) extension,
- * by a symlink named the way VS Code names installed extensions. The workbench then needs no payload.
+ * by a symlink named the way VS Code names installed extensions: the workbench then needs no payload and
+ * its window looks like a user's (no "[Extension Development Host]"). It runs dist/ as built.
  */
-export async function linkExtensionInto(runDir) {
+async function linkExtensionInto(extensionsDir) {
   const { publisher, name, version } = JSON.parse(await readFile(path.join(repoRoot, 'package.json'), 'utf8'));
-  const extensionsDir = path.join(runDir, 'ext');
   await mkdir(extensionsDir, { recursive: true });
   await symlink(repoRoot, path.join(extensionsDir, `${publisher}.${name}-${version}`));
 }
@@ -64,9 +64,11 @@ const DEFAULT_SETTINGS = {
 /**
  * Starts code-server on 127.0.0.1 with its config, user data, extensions, XDG folders and TMPDIR in runDir,
  * opened on `workspace`. `env` is added to this process's environment: the extension host inherits it.
- * `settings` are user settings. Its output goes to runDir/code-server.log. Resolves once /healthz answers.
+ * `settings` are user settings. `installExtension` installs this checkout as a regular extension (demos);
+ * otherwise load it with a payload (see workbenchUrl). Output goes to runDir/code-server.log.
+ * Resolves once /healthz answers.
  */
-export async function startCodeServer({ runDir, workspace, env = {}, settings = {}, port }) {
+export async function startCodeServer({ runDir, workspace, env = {}, settings = {}, installExtension = false, port }) {
   if (!existsSync(codeServerBin)) {
     throw new Error('code-server is not installed: run `npm run vscode-test:install` first');
   }
@@ -77,6 +79,8 @@ export async function startCodeServer({ runDir, workspace, env = {}, settings = 
   // folder deep in a checkout is too long, so this one lives in the system's temporary folder.
   const runtimeDir = await mkdtemp(path.join(os.tmpdir(), 'vscode-test-'));
 
+  const extensionsDir = path.join(runDir, 'ext');
+  if (installExtension) await linkExtensionInto(extensionsDir);
   const userSettingsDir = path.join(runDir, 'user-data', 'User');
   await mkdir(userSettingsDir, { recursive: true });
   await writeFile(path.join(userSettingsDir, 'settings.json'), JSON.stringify({ ...DEFAULT_SETTINGS, ...settings }, null, 2));
@@ -100,7 +104,7 @@ export async function startCodeServer({ runDir, workspace, env = {}, settings = 
     '--disable-workspace-trust',
     '--config', path.join(runDir, 'config.yaml'),
     '--user-data-dir', path.join(runDir, 'user-data'),
-    '--extensions-dir', path.join(runDir, 'ext'),
+    '--extensions-dir', extensionsDir,
     workspace,
   ];
   const logFile = path.join(runDir, 'code-server.log');
@@ -148,7 +152,10 @@ export async function startCodeServer({ runDir, workspace, env = {}, settings = 
     exited,
     /** The URI the workbench and the extension host use for a path on this server. */
     remoteUri: (absolutePath) => `vscode-remote://127.0.0.1:${serverPort}${absolutePath}`,
-    /** The workbench URL on `workspace`, with an optional payload (a list of [key, value] pairs). */
+    /**
+     * The workbench URL on `workspace`, with an optional payload (a list of [key, value] pairs), e.g.
+     * [['extensionDevelopmentPath', remoteUri(repoRoot)]] to load this checkout as a development extension.
+     */
     workbenchUrl: (payload) => {
       const query = new URLSearchParams({ folder: workspace });
       if (payload) query.set('payload', JSON.stringify(payload));
