@@ -1,5 +1,6 @@
 import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { z } from 'zod';
+import { findNameProblem } from '../gitlab/archive/entryNames';
 import { listArtifactFiles } from './artifactListing';
 import { saveArchive, saveArtifactFile } from './downloads';
 import { jsonResult } from './output';
@@ -8,7 +9,16 @@ import { DESTRUCTIVE, READ_ONLY, type ToolContext, WRITE, addTool, directory, ex
 
 const refName = z.string().min(1).max(255).describe('Branch or tag (not a SHA, not HEAD).');
 const jobName = z.string().min(1).max(255).describe('The job name, as in .gitlab-ci.yml.');
-const artifactPath = z.string().min(1).max(4096).describe('Path of the file inside the artifacts archive, e.g. reports/junit.xml.');
+// Checked before any request: a URL would quietly resolve `..` into another endpoint.
+const artifactPath = z
+  .string()
+  .min(1)
+  .max(4096)
+  .superRefine((path, check) => {
+    const problem = findNameProblem(path);
+    if (problem !== undefined) check.addIssue({ code: 'custom', message: `not a plain relative path inside the archive (${problem})` });
+  })
+  .describe('Path of the file inside the artifacts archive, e.g. reports/junit.xml.');
 
 /** GitLab's job artifacts API: download whole archives or single files to disk, list, keep, delete, expire. */
 export function registerArtifactTools(server: McpServer, context: ToolContext): void {
