@@ -1,5 +1,4 @@
 import { createWriteStream, type WriteStream } from 'node:fs';
-import type { IncomingMessage } from 'node:http';
 import * as path from 'node:path';
 import { ApiError } from './http';
 
@@ -49,7 +48,7 @@ function closeFile(stream: WriteStream): Promise<void> {
  * A streaming multipart/form-data parser: file parts go straight to disk under `dir` (so a big upload
  * never sits in memory); a file part over `maxFileSize` ends it with GitLab's 413.
  */
-export async function parseMultipart(req: IncomingMessage, boundary: string, dir: string, maxFileSize: number): Promise<MultipartForm> {
+export async function parseMultipart(source: AsyncIterable<Buffer>, boundary: string, dir: string, maxFileSize: number): Promise<MultipartForm> {
   const delimiter = Buffer.from(`\r\n--${boundary}`);
   const form: MultipartForm = { fields: {}, files: [] };
   let pending = Buffer.from('\r\n');
@@ -90,7 +89,7 @@ export async function parseMultipart(req: IncomingMessage, boundary: string, dir
   };
 
   try {
-    for await (const chunk of req as AsyncIterable<Buffer>) {
+    for await (const chunk of source) {
       pending = Buffer.concat([pending, chunk]);
       for (let progressed = true; progressed && phase !== 'done';) {
         progressed = false;
