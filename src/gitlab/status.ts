@@ -19,6 +19,7 @@ export interface JobCapabilities {
 const RETRYABLE = new Set(['success', 'failed', 'canceled', 'canceling']);
 const CANCELABLE = new Set(['created', 'waiting_for_resource', 'preparing', 'pending', 'running', 'scheduled']);
 const PLAYABLE = new Set(['manual', 'scheduled']);
+const IGNORABLE_WHEN_ALLOWED = new Set(['failed', 'canceled', 'manual']);
 
 export function jobCapabilities(job: Job): JobCapabilities {
   const artifacts = (job.artifacts ?? []).filter((artifact) => artifact.file_type !== 'trace');
@@ -42,10 +43,12 @@ export function jobCapabilities(job: Job): JobCapabilities {
  */
 export function compositeStatus(jobs: readonly Pick<Job, 'status' | 'allow_failure'>[]): Status {
   if (jobs.length === 0) return 'skipped';
-  const statuses = jobs.map((job) => (job.status === 'failed' && job.allow_failure ? 'success-with-warnings' : job.status));
+  // Jobs allowed to fail do not drag the stage down (GitLab "ignores" them): a failure is a warning, a manual one is optional.
+  const statuses = jobs.map((job) => (job.allow_failure && IGNORABLE_WHEN_ALLOWED.has(job.status) ? 'success-with-warnings' : job.status));
   const has = (status: string) => statuses.includes(status);
   const all = (...allowed: string[]) => statuses.every((status) => allowed.includes(status));
   if (all('skipped')) return 'skipped';
+  if (all('success-with-warnings') && jobs.every((job) => job.status === 'manual')) return 'manual';
   if (all('created')) return 'created';
   if (has('running') || has('canceling')) return has('canceling') && !has('running') ? 'canceling' : 'running';
   if (has('pending') || has('preparing') || has('waiting_for_resource')) return has('pending') ? 'pending' : has('preparing') ? 'preparing' : 'waiting_for_resource';
