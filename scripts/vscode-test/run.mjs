@@ -37,6 +37,10 @@ for (const [file, howToMake] of [
   }
 }
 
+// code-server runs in its own process group, out of reach of the terminal's Ctrl-C: exiting runs the
+// 'exit' handler startCodeServer installed, which ends that group.
+for (const signal of ['SIGINT', 'SIGTERM']) process.once(signal, () => process.exit(1));
+
 const startedAt = Date.now();
 const runDir = await createRunDir();
 log(`run folder ${path.relative(repoRoot, runDir)}`);
