@@ -1,6 +1,7 @@
 // The job and pipeline action commands, run in a real VS Code against a fake GitLab this suite starts in
-// the extension host itself: the commands act over HTTP like against GitLab, and the suite reads the fake's
-// state directly (played variables, erased_at), which GitLab's API would not show.
+// the extension host itself (on the setup hook's port, where the workspace's git remote points): the
+// commands act over HTTP as against GitLab, and the suite reads the fake's state directly (played
+// variables, erased_at), which GitLab's API would not show.
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import type { ExtensionApi } from '../../src/extension';
@@ -8,9 +9,9 @@ import type { Job, PipelineDetail } from '../../src/gitlab/models';
 import type { ProjectContext, Services } from '../../src/ui/services';
 import type { TreeNode } from '../../src/ui/tree/nodes';
 import { type FakeGitLab, type JobRecord, type PipelineRecord, startFakeGitLab } from '../fake-gitlab';
+import { FAKE_PORT_VARIABLE, PROJECT_PATH } from './setup';
 
 const EXTENSION_ID = 'gitlab-ci-lens.gitlab-ci-lens';
-const PROJECT_PATH = 'demo-group/demo-app';
 
 type Severity = 'info' | 'warning' | 'error';
 type ShowMessage = (message: string, ...rest: unknown[]) => Thenable<undefined>;
@@ -51,15 +52,17 @@ describe('job and pipeline actions', function () {
   let captured: ReturnType<typeof captureMessages>;
 
   before(async function () {
-    fake = await startFakeGitLab();
+    // Without the hook (no port), any free port: the project is then added by hand, as below, all the same.
+    fake = await startFakeGitLab({ port: Number(process.env[FAKE_PORT_VARIABLE] ?? 0) });
     const extension = vscode.extensions.getExtension<ExtensionApi>(EXTENSION_ID);
     assert.ok(extension, `${EXTENSION_ID} is not installed`);
     ({ services } = await extension.activate());
     await signInAs(fake.tokens.maintainer);
+    // Not waiting for the git extension to find the remote: a project chosen by hand has the same key.
     await services.projects.addManual(fake.url, PROJECT_PATH);
-    const added = services.projects.list().find((candidate) => candidate.key === `${fake.url}|${PROJECT_PATH}`);
-    assert.ok(added, 'the manually added project is not listed');
-    project = added;
+    const found = services.projects.list().find((candidate) => candidate.key === `${fake.url}|${PROJECT_PATH}`);
+    assert.ok(found, `${PROJECT_PATH} is not among the projects`);
+    project = found;
   });
 
   after(async function () {
