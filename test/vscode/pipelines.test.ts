@@ -18,7 +18,7 @@ async function waitFor<T>(probe: () => T | Promise<T>, what: string, timeoutMs =
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const value = await probe();
-    if (value) return value as NonNullable<T>;
+    if (value) return value;
     if (Date.now() > deadline) assert.fail(`timed out waiting for ${what}`);
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
@@ -45,12 +45,15 @@ describe('pipelines tree, status bar and account', function () {
   });
 
   const tree = () => api.services.tree;
-  const labelOf = (node: TreeNode) => String(node.toTreeItem().label);
+  const labelOf = (node: TreeNode) => {
+    const { label } = node.toTreeItem();
+    return typeof label === 'string' ? label : (label?.label ?? '');
+  };
   const descriptionOf = (node: TreeNode) => String(node.toTreeItem().description ?? '');
   const detectedProject = () => api.services.projects.list().find((project) => project.projectPath === PROJECT_PATH && project.repositoryRoot !== undefined);
 
   it('signs in with the token kept in SecretStorage only', async function () {
-    const account = (await vscode.commands.executeCommand('gitlabCiLens.addAccount', { instanceUrl: fake.url, token: fake.tokens.maintainer })) as { username: string } | undefined;
+    const account = await vscode.commands.executeCommand<{ username: string } | undefined>('gitlabCiLens.addAccount', { instanceUrl: fake.url, token: fake.tokens.maintainer });
     assert.equal(account?.username, 'maria');
     const { context } = api.services;
     assert.equal(await context.secrets.get(`gitlabCiLens.token:${fake.url}`), fake.tokens.maintainer);
