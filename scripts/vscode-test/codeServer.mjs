@@ -2,7 +2,7 @@
 // Starts code-server (installed by install.sh) with every piece of state inside one run folder, so runs
 // never share or leave settings behind and several can go at once. Used by run.mjs and by demos.
 import { spawn } from 'node:child_process';
-import { existsSync, openSync, closeSync } from 'node:fs';
+import { closeSync, existsSync, openSync, rmSync } from 'node:fs';
 import { mkdir, mkdtemp, readFile, rm, symlink, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import os from 'node:os';
@@ -122,8 +122,11 @@ export async function startCodeServer({ runDir, workspace, env = {}, settings = 
       return false; // the group is gone already
     }
   };
-  // Last resort if this process dies without calling stop(): never leave a server behind.
-  const killOnExit = () => killGroup('SIGKILL');
+  // Last resort if this process exits without calling stop(): never leave a server behind.
+  const killOnExit = () => {
+    killGroup('SIGKILL');
+    rmSync(runtimeDir, { recursive: true, force: true });
+  };
   process.once('exit', killOnExit);
 
   const url = `http://127.0.0.1:${serverPort}`;
