@@ -3,7 +3,8 @@
 // driven by headless Chromium. Builds nothing: `npm run test:vscode` builds and compiles first.
 //
 // Environment:
-//   VSCODE_TEST_TIMEOUT_MS  whole-run limit (default 10 minutes)
+//   VSCODE_TEST_TIMEOUT_MS  limit on the suite, from opening the workbench to its exit code (default 10 min)
+//   VSCODE_TEST_GREP        run only the tests whose titles match (test/vscode/index.ts reads it)
 //   VSCODE_TEST_SETUP       module (path from the repo root) whose `setup(context)` runs here first: see
 //                           test/vscode/runnerContract.ts
 //   VSCODE_TEST_KEEP_RUN=1  keep the run folder (.vscode-test/runs/…) after a passing run
@@ -109,6 +110,10 @@ async function runSuite() {
 
   let timer;
   let settled = false;
+  const failure = (reason) => {
+    if (!settled) log(reason);
+    return 1;
+  };
   const code = await Promise.race([
     suiteExit,
     pageCrashed.then(() => failure('the workbench page crashed')),
@@ -123,10 +128,6 @@ async function runSuite() {
   clearTimeout(timer);
   if (!workbenchLog.suiteStarted()) workbenchLog.printErrors();
 
-  function failure(reason) {
-    if (!settled) log(reason);
-    return 1;
-  }
   // What the window showed at the end: the first thing to look at when a run fails or times out.
   await saveScreenshot(page, 'workbench-at-exit').then(
     (file) => log(`screenshot ${path.relative(repoRoot, file)}`),
