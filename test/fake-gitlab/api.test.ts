@@ -73,6 +73,17 @@ describe('fake GitLab: auth, projects, pipelines, jobs, trace', () => {
     });
   });
 
+  it('closes promptly even while a request waits out a latency fault', async () => {
+    const other = await startFakeGitLab();
+    other.faults.add({ route: /.*/, kind: 'latency', ms: 60_000 });
+    const waiting = api(other, '/user', other.tokens.reporter).then(() => 'answered', () => 'cut off');
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    const started = Date.now();
+    await other.close();
+    assert.ok(Date.now() - started < 2000);
+    assert.equal(await waiting, 'cut off');
+  });
+
   describe('projects', () => {
     it('finds a project by id and by URL-encoded full path, subgroups included', async () => {
       const byId = await api(gl, '/projects/2', gl.tokens.maintainer);
@@ -105,6 +116,16 @@ describe('fake GitLab: auth, projects, pipelines, jobs, trace', () => {
       const bad = await api(gl, '/projects/1/pipelines?scope=nope', gl.tokens.reporter);
       assert.equal(bad.status, 400);
       assert.deepEqual(bad.json(), { error: 'scope does not have a valid value' });
+    });
+
+    it('filters by creation time, user and order', async () => {
+      const cutoff = new Date(Date.now() - 24 * 3600_000).toISOString();
+      const recent = (await api(gl, `/projects/1/pipelines?created_after=${cutoff}`, gl.tokens.reporter)).json<Pipeline[]>();
+      assert.ok(recent.length > 0 && recent.every((p) => p.ref !== 'v1.0.0'));
+      const older = (await api(gl, `/projects/1/pipelines?created_before=${cutoff}`, gl.tokens.reporter)).json<Pipeline[]>();
+      assert.ok(older.some((p) => p.ref === 'v1.0.0'));
+      const byMaria = (await api(gl, '/projects/1/pipelines?username=maria&order_by=id&sort=asc', gl.tokens.reporter)).json<Pipeline[]>();
+      assert.deepEqual(byMaria.map((p) => p.ref), ['v1.0.0', 'main']);
     });
 
     it('gives the latest pipeline of a ref, or 403 when there is none', async () => {
@@ -163,6 +184,10 @@ describe('fake GitLab: auth, projects, pipelines, jobs, trace', () => {
       const again = await api(gl, `/projects/1/jobs/${failed?.id}/retry`, gl.tokens.developer, { method: 'POST' });
       assert.equal(again.status, 403);
       assert.deepEqual(again.json(), { message: '403 Forbidden - Job is not retryable' });
+      const latest = (await api(gl, '/projects/1/pipelines/1004/jobs', gl.tokens.reporter)).json<Job[]>().map((j) => j.id);
+      const all = (await api(gl, '/projects/1/pipelines/1004/jobs?include_retried=true', gl.tokens.reporter)).json<Job[]>().map((j) => j.id);
+      assert.ok(latest.includes(retried.id) && !latest.includes(failed?.id ?? 0));
+      assert.ok(all.includes(failed?.id ?? 0));
     });
 
     it('plays manual jobs with variables and refuses others', async () => {

@@ -44,6 +44,8 @@ export class App {
     readonly objectStorage: ObjectStorage,
     readonly storageDir: string,
     readonly faults: Faults,
+    /** Aborted by close(), so that a request waiting out a latency fault does not keep the process alive. */
+    private readonly closing: AbortController,
   ) {
     this.presenter = new Presenter(state, () => this.externalUrl);
   }
@@ -58,6 +60,7 @@ export class App {
   }
 
   stopTimers(): void {
+    this.closing.abort();
     for (const timer of this.timers) clearTimeout(timer);
     this.timers.clear();
   }
@@ -71,7 +74,8 @@ export class App {
     this.requests.push({ method, path, query, headers: req.headers, at: Date.now() });
 
     const plan = this.faults.take('api', method, path);
-    if (plan.delayMs > 0) await delay(plan.delayMs);
+    if (plan.delayMs > 0) await delay(plan.delayMs, undefined, { signal: this.closing.signal }).catch(() => undefined);
+    if (this.closing.signal.aborted) return;
     const replacement = plan.fault && faultReply(plan.fault, this.state.clock.now());
     if (replacement) return sendReply(req, res, replacement);
 

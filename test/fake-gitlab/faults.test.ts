@@ -1,4 +1,5 @@
 import * as assert from 'node:assert/strict';
+import { get } from 'node:http';
 import { startFakeGitLab, type FakeGitLab } from './index';
 import { api, call } from './test-client';
 
@@ -65,8 +66,23 @@ describe('fake GitLab: fault injection', () => {
   });
 
   it('truncates: Content-Length promises more than is sent, then the connection ends', async () => {
-    gl.faults.add({ route: '/api/v4/projects/1/jobs/5001/trace', kind: 'truncate' });
-    await assert.rejects(api(gl, '/projects/1/jobs/5001/trace', gl.tokens.reporter));
+    gl.faults.add({ route: '/api/v4/projects/1/jobs/5001/trace', kind: 'truncate', bytes: 100 });
+    const { promised, received, ended } = await new Promise<{ promised: number; received: number; ended: string }>((resolve, reject) => {
+      get(`${gl.apiUrl}/projects/1/jobs/5001/trace`, { headers: { 'PRIVATE-TOKEN': gl.tokens.reporter } }, (res) => {
+        let received = 0;
+        const promised = Number(res.headers['content-length']);
+        res.on('data', (chunk: Buffer) => (received += chunk.length));
+        res.on('end', () => resolve({ promised, received, ended: 'end' }));
+        res.on('error', () => resolve({ promised, received, ended: 'error' }));
+      }).on('error', reject);
+    });
+    assert.equal(received, 100);
+    assert.ok(promised > received);
+    assert.equal(ended, 'error');
+    await assert.rejects(api(gl, '/projects/1/jobs/5001/trace', gl.tokens.reporter).then(() => {
+      gl.faults.add({ route: '/api/v4/projects/1/jobs/5001/trace', kind: 'truncate' });
+      return api(gl, '/projects/1/jobs/5001/trace', gl.tokens.reporter);
+    }));
   });
 
   it('matches the method and applies to object storage too, as often as asked', async () => {

@@ -87,8 +87,9 @@ export async function startFakeGitLab(options: FakeGitLabOptions = {}): Promise<
   const features: Features = { ...defaultFeatures, ...options.features };
   const state = new FakeState();
   const faults = new Faults();
-  const objectStorage = new ObjectStorage(features, faults, () => state.clock);
-  const app = new App(state, features, objectStorage, storageDir, faults);
+  const closing = new AbortController();
+  const objectStorage = new ObjectStorage(features, faults, () => state.clock, closing.signal);
+  const app = new App(state, features, objectStorage, storageDir, faults, closing);
   registerProjectRoutes(app.router);
   registerPipelineRoutes(app.router);
   registerArtifactRoutes(app.router, features);

@@ -78,6 +78,7 @@ export class ObjectStorage {
     private readonly features: Features,
     private readonly faults: Faults,
     private readonly clock: () => Clock,
+    private readonly closing: AbortSignal,
   ) {}
 
   /** A signed URL for a stored file, valid for `ttlSeconds`. */
@@ -111,7 +112,8 @@ export class ObjectStorage {
     this.requests.push({ method, path, query, headers: req.headers, at: Date.now() });
 
     const plan = this.faults.take('objectStorage', method, path);
-    if (plan.delayMs > 0) await delay(plan.delayMs);
+    if (plan.delayMs > 0) await delay(plan.delayMs, undefined, { signal: this.closing }).catch(() => undefined);
+    if (this.closing.aborted) return;
     const replacement = plan.fault && faultReply(plan.fault, this.clock().now());
     if (replacement) return sendReply(req, res, replacement);
     await sendReply(req, res, this.reply(req, method, path, query), plan.fault);

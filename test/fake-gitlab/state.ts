@@ -202,6 +202,13 @@ export class FakeState {
     return pipeline;
   }
 
+  /** A pipeline for a branch or tag from the project's template, started by its first maintainer unless told. */
+  createPipelineForRef(projectIdOrPath: string | number, ref: string, options: Partial<CreatePipelineOptions> = {}): PipelineRecord {
+    const project = this.requireProject(projectIdOrPath);
+    const maintainer = [...project.members].find(([, role]) => role === 'maintainer')?.[0];
+    return this.createPipeline(project, { userId: maintainer ?? 1, ...options, ref });
+  }
+
   private addJob(pipeline: PipelineRecord, template: JobTemplate, status: JobStatus = 'created'): JobRecord {
     const stageIndex = pipeline.stages.indexOf(template.stage);
     if (stageIndex < 0) throw new Error(`job ${template.name}: stage ${template.stage} is not in ${pipeline.stages.join(', ')}`);
