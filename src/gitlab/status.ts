@@ -37,6 +37,14 @@ export function jobCapabilities(job: Job): JobCapabilities {
   };
 }
 
+const PIPELINE_RETRYABLE = new Set(['failed', 'canceled', 'canceling']);
+const PIPELINE_CANCELABLE = new Set(['created', 'waiting_for_resource', 'preparing', 'pending', 'running', 'scheduled', 'manual']);
+
+/** What a pipeline's state allows: retry re-runs its failed and canceled jobs; cancel stops what has not finished. */
+export function pipelineCapabilities(pipeline: { status: Status }): { retryable: boolean; cancelable: boolean } {
+  return { retryable: PIPELINE_RETRYABLE.has(pipeline.status), cancelable: PIPELINE_CANCELABLE.has(pipeline.status) };
+}
+
 /**
  * A stage's status from its jobs, the way GitLab composes it (Ci::HasStatus.composite_status): anything still
  * moving wins, then failures that are not allowed to fail, then manual, then success.

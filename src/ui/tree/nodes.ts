@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import type { ArtifactEntry, Bridge, Job, Pipeline, PipelineDetail, Status } from '../../gitlab/models';
-import { elapsedSeconds, formatDuration, jobCapabilities } from '../../gitlab/status';
+import { elapsedSeconds, formatDuration, jobCapabilities, pipelineCapabilities } from '../../gitlab/status';
 import type { ProjectContext } from '../services';
 import { statusIcon, statusLabel } from './statusIcons';
 
@@ -52,10 +52,7 @@ export class PipelineNode {
       .join(' · ');
     item.iconPath = statusIcon(pipeline.status);
     item.tooltip = pipelineTooltip(pipeline);
-    item.contextValue = contextValue('pipeline', {
-      retryable: ['failed', 'canceled', 'canceling'].includes(pipeline.status),
-      cancelable: ['created', 'waiting_for_resource', 'preparing', 'pending', 'running', 'scheduled', 'manual'].includes(pipeline.status),
-    });
+    item.contextValue = contextValue('pipeline', pipelineCapabilities(pipeline));
     return item;
   }
 }

@@ -4,7 +4,8 @@ import type { Services } from '../../services';
 import { statusCodicon, statusLabel } from '../../tree/statusIcons';
 import { type PipelineTarget, resolvePipeline } from '../pick';
 import { registerCommand } from '../register';
-import { notify, pipelineCapabilities, revealWhenShown } from './shared';
+import { pipelineCapabilities } from '../../../gitlab/status';
+import { notify, revealWhenShown } from './shared';
 
 interface PipelineAction {
   /** What automation passes to pick it without the quick pick. */

@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import type { Bridge, Job, Pipeline, Status } from '../../../gitlab/models';
+import type { Bridge, Job, Status } from '../../../gitlab/models';
 import type { ProjectContext, Services } from '../../services';
 
 /** A button on a message, and what it does when clicked. */
@@ -92,14 +92,6 @@ export function cancelOutcome(status: Status): 'Canceled' | 'Canceling' | undefi
   if (status === 'canceled') return 'Canceled';
   if (status === 'canceling') return 'Canceling';
   return undefined;
-}
-
-/** What a pipeline's state allows, as GitLab decides it (the same words the tree's menus match). */
-export function pipelineCapabilities(pipeline: Pipeline): { retryable: boolean; cancelable: boolean } {
-  return {
-    retryable: ['failed', 'canceled', 'canceling'].includes(pipeline.status),
-    cancelable: ['created', 'waiting_for_resource', 'preparing', 'pending', 'running', 'scheduled', 'manual'].includes(pipeline.status),
-  };
 }
 
 /** Opens GitLab's page for a job or pipeline. Only http(s): a `web_url` is GitLab's data, not ours to trust. */
