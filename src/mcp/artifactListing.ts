@@ -30,7 +30,8 @@ export async function listArtifactFiles(context: ToolContext, project: ProjectRe
     signal: request.signal,
   });
   if (fromGitLab) {
-    const entries = fromGitLab.items.map(({ name, path, type, size, mode }) => ({ name, path, type, size, mode }));
+    // GitLab ends folder paths with "/"; the other sources do not.
+    const entries = fromGitLab.items.map(({ name, path, type, size, mode }) => ({ name, path: path.replace(/\/+$/, ''), type, size, mode }));
     return { job_id: jobId, path: folder, source: 'gitlab-tree', entries, ...pageInfo(fromGitLab) };
   }
 

@@ -60,7 +60,7 @@ export async function loadConfig(argv: readonly string[], env: NodeJS.ProcessEnv
   const explicitProject = args.project ?? nonEmpty(env.GITLAB_PROJECT);
   const token = nonEmpty(env.GITLAB_TOKEN);
 
-  if (explicitUrl !== undefined && !URL.canParse(explicitUrl)) {
+  if (explicitUrl !== undefined && !isHttpUrl(explicitUrl)) {
     throw new ConfigError(`GITLAB_URL ${JSON.stringify(explicitUrl)} is not a URL (expected e.g. https://gitlab.com).`);
   }
   const detected = explicitProject === undefined || explicitUrl === undefined ? await detectFromGitRemotes(cwd, explicitUrl) : undefined;
@@ -115,6 +115,10 @@ async function git(cwd: string, args: string[]): Promise<string | undefined> {
   } catch {
     return undefined;
   }
+}
+
+function isHttpUrl(text: string): boolean {
+  return URL.canParse(text) && /^https?:$/.test(new URL(text).protocol);
 }
 
 function nonEmpty(value: string | undefined): string | undefined {
