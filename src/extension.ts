@@ -6,6 +6,7 @@ import { Accounts } from './ui/accounts';
 import { registerCommands } from './ui/commands';
 import { importAccountFromEnvironment } from './ui/environmentAccount';
 import { Logger } from './ui/log';
+import { registerMcpServerProvider } from './ui/mcpServerProvider';
 import { Projects } from './ui/projects';
 import { Refresher } from './ui/refresher';
 import type { ProjectContext, Services } from './ui/services';
@@ -54,6 +55,9 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
     }),
   );
   updateContextKeys();
+
+  // Chat agents get the GitLab tools of the signed-in account with no set-up (VS Code 1.101+).
+  registerMcpServerProvider(context, () => accounts.firstAccountCredentials(), accounts.onDidChange);
 
   void projects.start();
   void importAccountFromEnvironment(accounts, log);
