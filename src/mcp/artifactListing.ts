@@ -1,9 +1,6 @@
-import { createHash } from 'node:crypto';
-import { join } from 'node:path';
 import type { ProjectRef } from '../gitlab';
-import { type ArchiveEntry, ArchiveTree, type ArchiveTreeNode, listLocalZip, listRemoteZip } from '../gitlab/archive';
-import { pathExists } from '../gitlab/archive/placement';
-import { streamToFile } from './downloads';
+import type { ArchiveSelector } from '../gitlab/artifacts';
+import { ArchiveBrowser, type BrowseEntry } from '../gitlab/archive/browse';
 import { pageInfo } from './summaries';
 import type { ToolContext } from './tooling';
 
@@ -17,8 +14,8 @@ export interface ListRequest {
 
 /**
  * The files and folders of a job's archive, one page at a time. GitLab lists them itself where it has the
- * tree endpoint (newest); elsewhere the zip's central directory is read, by byte ranges where the storage
- * serves them, else from a copy downloaded once into the cache (keyed by the archive's ETag or size).
+ * tree endpoint (newest), recursion and pages included; elsewhere the archive browser reads the zip's
+ * central directory (by byte ranges, else from a download kept in the cache) and the page is cut here.
  */
 export async function listArtifactFiles(context: ToolContext, project: ProjectRef, jobId: number, request: ListRequest): Promise<Record<string, unknown>> {
   const folder = request.path.replace(/^\/+|\/+$/g, '');
@@ -35,17 +32,16 @@ export async function listArtifactFiles(context: ToolContext, project: ProjectRe
     return { job_id: jobId, path: folder, source: 'gitlab-tree', entries, ...pageInfo(fromGitLab) };
   }
 
-  const { entries, source } = await archiveEntries(context, project, jobId, request.signal);
-  const tree = new ArchiveTree(entries);
-  const nodes = request.recursive ? descendants(tree, folder) : tree.children(folder);
+  const browser = archiveBrowser(context);
+  const list = (path: string) => browser.list(context.gitlab, project, jobId, path, request.signal);
+  const nodes = request.recursive ? await descendants(list, folder) : await list(folder);
   const start = (request.page - 1) * request.perPage;
-  const pageItems = nodes.slice(start, start + request.perPage).map(describeNode);
   const totalPages = Math.ceil(nodes.length / request.perPage);
   return {
     job_id: jobId,
     path: folder,
-    source,
-    entries: pageItems,
+    source: 'zip-central-directory',
+    entries: nodes.slice(start, start + request.perPage),
     page: request.page,
     per_page: request.perPage,
     next_page: request.page < totalPages ? request.page + 1 : null,
@@ -54,32 +50,25 @@ export async function listArtifactFiles(context: ToolContext, project: ProjectRe
   };
 }
 
-async function archiveEntries(context: ToolContext, project: ProjectRef, jobId: number, signal?: AbortSignal): Promise<{ entries: ArchiveEntry[]; source: string }> {
-  const { artifacts } = context.gitlab;
-  const location = await artifacts.locateArchive(project, { jobId }, signal);
-  if (location.rangeReads) {
-    const read = (start: number, endExclusive: number, readSignal?: AbortSignal) => artifacts.readRange(location, start, endExclusive, readSignal);
-    return { entries: await listRemoteZip(read, location.size, signal), source: 'ranged-read' };
+/** One file of an archive into `destFile`: GitLab's single-file endpoint, else a ranged read, else the cached archive. */
+export function fetchArtifactFile(context: ToolContext, project: ProjectRef, selector: ArchiveSelector, artifactPath: string, destFile: string, signal?: AbortSignal): Promise<{ size: number }> {
+  return archiveBrowser(context).fetchFile(context.gitlab, project, selector, artifactPath, destFile, { signal });
+}
+
+/**
+ * A browser per call: nothing it learnt can go stale between calls (artifacts get deleted and replaced),
+ * while the downloads it caches on disk are keyed by the archive's ETag or size and reused.
+ */
+function archiveBrowser(context: ToolContext): ArchiveBrowser {
+  return new ArchiveBrowser({ cacheDir: context.cacheDirectory });
+}
+
+/** Every entry below `folder`, depth first, each folder before its contents (GitLab's recursive order). */
+async function descendants(list: (folder: string) => Promise<BrowseEntry[]>, folder: string): Promise<BrowseEntry[]> {
+  const found: BrowseEntry[] = [];
+  for (const entry of await list(folder)) {
+    found.push(entry);
+    if (entry.type === 'directory') found.push(...(await descendants(list, entry.path)));
   }
-  const identity = [context.gitlab.client.instanceUrl.href, String(project), jobId, location.etag ?? location.size].join('\n');
-  const cachedZip = join(context.cacheDirectory, `${createHash('sha256').update(identity).digest('hex')}.zip`);
-  if (!(await pathExists(cachedZip))) await streamToFile(await artifacts.downloadArchive(project, { jobId }, signal), cachedZip, signal);
-  return { entries: await listLocalZip(cachedZip, { signal }), source: 'downloaded-archive' };
-}
-
-/** Every node below `folder`, depth first, each folder before its contents (GitLab's recursive order). */
-function descendants(tree: ArchiveTree, folder: string): ArchiveTreeNode[] {
-  return tree.children(folder).flatMap((node) => (node.type === 'directory' ? [node, ...descendants(tree, node.path)] : [node]));
-}
-
-function describeNode(node: ArchiveTreeNode): Record<string, unknown> {
-  const mode = node.entry?.mode;
-  return {
-    name: node.name,
-    path: node.path,
-    type: node.type,
-    size: node.size,
-    ...(mode === undefined ? {} : { mode: (mode & 0o777777).toString(8).padStart(6, '0') }),
-    ...(node.unsafe ? { unsafe: node.unsafe } : {}),
-  };
+  return found;
 }

@@ -1,7 +1,7 @@
 import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { z } from 'zod';
 import { findNameProblem } from '../gitlab/archive/entryNames';
-import { listArtifactFiles } from './artifactListing';
+import { fetchArtifactFile, listArtifactFiles } from './artifactListing';
 import { saveArchive, saveArtifactFile } from './downloads';
 import { jsonResult } from './output';
 import { summarizeJob } from './summaries';
@@ -70,8 +70,8 @@ export function registerArtifactTools(server: McpServer, context: ToolContext): 
     input: { project_id: projectId, ref_name: refName, artifact_path: artifactPath, job: jobName, directory, overwrite },
     async run(args, signal) {
       const project = projectFor(context, args.project_id);
-      const download = await context.gitlab.artifacts.downloadFile(project, { ref: args.ref_name, job: args.job }, args.artifact_path, signal);
-      return jsonResult(await saveArtifactFile(download, args.artifact_path, { ...args, signal }));
+      const selector = { ref: args.ref_name, job: args.job };
+      return jsonResult(await saveArtifactFile(args.artifact_path, args, (destFile) => fetchArtifactFile(context, project, selector, args.artifact_path, destFile, signal)));
     },
   });
 
@@ -83,8 +83,9 @@ export function registerArtifactTools(server: McpServer, context: ToolContext): 
     credentials: 'user',
     input: { project_id: projectId, job_id: jobId, artifact_path: artifactPath, directory, overwrite },
     async run(args, signal) {
-      const download = await context.gitlab.artifacts.downloadFile(projectFor(context, args.project_id), { jobId: args.job_id }, args.artifact_path, signal);
-      return jsonResult(await saveArtifactFile(download, args.artifact_path, { ...args, signal }));
+      const project = projectFor(context, args.project_id);
+      const selector = { jobId: args.job_id };
+      return jsonResult(await saveArtifactFile(args.artifact_path, args, (destFile) => fetchArtifactFile(context, project, selector, args.artifact_path, destFile, signal)));
     },
   });
 

@@ -1,12 +1,12 @@
-import { randomBytes } from 'node:crypto';
-import { createWriteStream } from 'node:fs';
-import { mkdir, mkdtemp, readFile, readdir, rename, rm, stat } from 'node:fs/promises';
+import { mkdtemp, readFile, readdir, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { basename, dirname, join, resolve } from 'node:path';
-import { pipeline } from 'node:stream/promises';
+import { join, resolve } from 'node:path';
 import type { Download } from '../gitlab/artifacts';
 import { type ArchiveEntry, extractArchive, listLocalZip } from '../gitlab/archive';
+import { entryDestination } from '../gitlab/archive/browse';
+import { downloadToFile } from '../gitlab/archive/download';
 import { findNameProblem } from '../gitlab/archive/entryNames';
+import { siblingTempPath } from '../gitlab/archive/placement';
 import { ToolUsageError } from './output';
 
 /** Files at most this large that are text come back inline as well as on disk. */
@@ -22,67 +22,44 @@ export interface SaveOptions {
 }
 
 /**
- * An artifacts archive, streamed to disk. Extracted (every entry judged before anything is written) into
- * the folder, or kept there as a zip; the answer lists entries, never contents.
+ * An artifacts archive, streamed to disk and checked (size, sha256 ETag). Extracted (every entry judged
+ * before anything is written) into the folder, or kept there as a zip; the answer lists entries, never contents.
  */
 export async function saveArchive(download: Download, options: SaveOptions & { extract: boolean }): Promise<Record<string, unknown>> {
   const directory = await targetDirectory(options.directory);
   if (!options.extract) {
     const zipPath = join(directory, safeFileName(download.filename) ?? 'artifacts.zip');
     await refuseExisting(zipPath, options.overwrite);
-    const archiveBytes = await streamToFile(download, zipPath, options.signal);
-    return { zip_path: zipPath, archive_bytes: archiveBytes, ...listing(await listLocalZip(zipPath, { signal: options.signal })) };
+    const zip = await downloadToFile(download, zipPath, { signal: options.signal });
+    return { zip_path: zip.path, archive_bytes: zip.size, ...listing(await listLocalZip(zip.path, { signal: options.signal })) };
   }
   const replace = await mayReplace(directory, options.overwrite);
-  const scratch = await mkdtemp(join(tmpdir(), 'gitlab-mcp-zip-'));
+  // Beside the destination: the same file system, and no gigabytes in a RAM-backed /tmp.
+  const zipPath = siblingTempPath(`${directory}.zip`, 'partial');
   try {
-    const zipPath = join(scratch, 'artifacts.zip');
-    const archiveBytes = await streamToFile(download, zipPath, options.signal);
-    const result = await extractArchive(zipPath, directory, { overwrite: replace, signal: options.signal });
-    return { directory: result.destDir, archive_bytes: archiveBytes, extracted_bytes: result.totalBytes, ...listing(result.entries) };
+    const zip = await downloadToFile(download, zipPath, { signal: options.signal });
+    const result = await extractArchive(zip.path, directory, { overwrite: replace, signal: options.signal });
+    return { directory: result.destDir, archive_bytes: zip.size, extracted_bytes: result.totalBytes, ...listing(result.entries) };
   } finally {
-    await rm(scratch, { recursive: true, force: true });
+    await rm(zipPath, { force: true });
   }
 }
 
-/** One file from an archive, written at its own relative path under the folder; small text files inline too. */
-export async function saveArtifactFile(download: Download, artifactPath: string, options: SaveOptions): Promise<Record<string, unknown>> {
-  const problem = findNameProblem(artifactPath);
-  if (problem !== undefined) {
-    download.body.destroy();
-    throw new ToolUsageError(`artifact_path ${JSON.stringify(artifactPath)} is not a plain relative path (${problem}).`);
-  }
+/**
+ * One file from an archive, written by `fetch` at its own relative path under the folder; small text
+ * files come back inline too.
+ */
+export async function saveArtifactFile(
+  artifactPath: string,
+  options: SaveOptions,
+  fetch: (destFile: string) => Promise<{ size: number }>,
+): Promise<Record<string, unknown>> {
   const directory = await targetDirectory(options.directory);
-  const filePath = join(directory, ...artifactPath.split('/'));
+  const filePath = entryDestination(directory, artifactPath);
   await refuseExisting(filePath, options.overwrite);
-  const size = await streamToFile(download, filePath, options.signal);
+  const { size } = await fetch(filePath);
   const content = size <= INLINE_TEXT_LIMIT ? await readText(filePath) : undefined;
   return { path: filePath, size, ...(content === undefined ? {} : { content }) };
-}
-
-/** Streams the body to `filePath` through a hidden sibling, so a failed download never leaves a partial file. */
-export async function streamToFile(download: Download, filePath: string, signal?: AbortSignal): Promise<number> {
-  await mkdir(dirname(filePath), { recursive: true });
-  const partial = join(dirname(filePath), `.${basename(filePath)}.partial-${randomBytes(6).toString('hex')}`);
-  let bytes = 0;
-  try {
-    await pipeline(
-      download.body,
-      async function* (chunks: AsyncIterable<Buffer>) {
-        for await (const chunk of chunks) {
-          bytes += chunk.byteLength;
-          yield chunk;
-        }
-      },
-      createWriteStream(partial, { flags: 'wx', mode: 0o600 }),
-      { signal },
-    );
-    await rename(partial, filePath);
-    return bytes;
-  } catch (error) {
-    await rm(partial, { force: true });
-    throw error;
-  }
 }
 
 /** A compact listing: the first entries, and how many more there are. */
