@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { readdirSync } from 'node:fs';
 import * as path from 'node:path';
 import { ESLint } from 'eslint';
 import { repoRoot } from '../fake-gitlab/paths';
@@ -13,8 +14,11 @@ describe('the core/VS Code boundary', function () {
     return result.messages.filter((message) => message.ruleId === 'no-restricted-imports').map((message) => message.message);
   };
 
+  // Files that exist: the type-aware parser only lints files of the project.
+  const firstSourceIn = (folder: string) => `${folder}/${readdirSync(path.join(repoRoot(), folder)).filter((name) => name.endsWith('.ts')).sort()[0]}`;
+
   it('rejects a vscode import under src/gitlab and src/mcp', async () => {
-    for (const file of ['src/gitlab/models.ts', 'src/gitlab/trace/follower.ts', 'src/mcp/main.ts']) {
+    for (const file of [firstSourceIn('src/gitlab'), firstSourceIn('src/gitlab/trace'), firstSourceIn('src/mcp')]) {
       const messages = await restrictedImports(file, importingVscode);
       assert.equal(messages.length, 1, file);
       assert.match(messages[0], /'vscode' import is restricted/);
