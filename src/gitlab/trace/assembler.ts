@@ -85,7 +85,7 @@ export class LineAssembler implements TokenSink {
 
   /** The log is over: its last line, if it has anything to show. Sections left open stay open. */
   end(): void {
-    if (this.header !== undefined || this.cells.length > 0) this.completeLine();
+    this.completeNonEmptyLine();
   }
 
   private openSection(marker: SectionMarker): void {
@@ -106,7 +106,8 @@ export class LineAssembler implements TokenSink {
       const duration = marker.timestamp - section.startedAt;
       // Only the named section's duration is known; one closed implicitly has none.
       const shown = this.openSections.length === index && !section.hideDuration && duration >= 0 ? duration : undefined;
-      const footer: SectionEndLine = { kind: 'section-end', text: sectionFooterText(section.name, shown), name: section.name, depth: this.openSections.length };
+      const { name } = section;
+      const footer: SectionEndLine = { kind: 'section-end', text: sectionFooterText(name, shown), name, depth: this.openSections.length };
       if (shown !== undefined) footer.durationSeconds = shown;
       this.finished.push(withTime(footer, this.clock));
     }
@@ -122,8 +123,8 @@ export class LineAssembler implements TokenSink {
       const { text, spans } = this.cells.render();
       this.finished.push(withTime({ kind: 'text', text, spans, depth: this.openSections.length }, this.lineTime));
     } else {
-      const { text, spans } = this.cells.length > 0 ? this.cells.render(SECTION_HEADER_MARK) : { text: SECTION_HEADER_MARK + header.name, spans: [] };
       const { name, depth, collapsed, time } = header;
+      const { text, spans } = this.cells.length > 0 ? this.cells.render(SECTION_HEADER_MARK) : { text: SECTION_HEADER_MARK + name, spans: [] };
       this.finished.push(withTime({ kind: 'section-start', text, spans, name, depth, collapsed }, time));
     }
     this.startLine();

@@ -34,7 +34,9 @@ export class LineCells {
    * was written, overwriting cells after a `\r` and appending at the end.
    */
   write(run: string, start: number, style: Readonly<SgrState>, limit: number): number {
-    const end = Math.max(start, Math.min(run.length, start + limit - this.column));
+    let end = Math.max(start, Math.min(run.length, start + limit - this.column));
+    // Cut between the halves of a surrogate pair, each line would end or start with half a character.
+    if (end > start && end < run.length && isHighSurrogate(run.charCodeAt(end - 1))) end -= 1;
     const from = this.column;
     this.reserve(from + end - start);
     for (let i = start; i < end; i++) this.units[this.column++] = run.charCodeAt(i);
@@ -87,6 +89,10 @@ export class LineCells {
     units.set(this.units.subarray(0, this.size));
     this.units = units;
   }
+}
+
+function isHighSurrogate(unit: number): boolean {
+  return unit >= 0xd800 && unit <= 0xdbff;
 }
 
 /** Runs of equal style, unstyled runs left out; offsets shifted by `offset`. */

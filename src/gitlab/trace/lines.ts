@@ -42,9 +42,9 @@ const INDENT = '  ';
 
 /** A line as plain text for an output channel or a file: time, then two spaces a depth, then the text. */
 export function lineToPlainText(line: RenderedLine): string {
-  const time = line.time === undefined ? '' : line.time;
-  if (line.text === '') return time;
-  return (time === '' ? '' : time + ' ') + INDENT.repeat(line.depth) + line.text;
+  const text = line.text === '' ? '' : INDENT.repeat(line.depth) + line.text;
+  if (line.time === undefined) return text;
+  return text === '' ? line.time : `${line.time} ${text}`;
 }
 
 export function sectionFooterText(name: string, durationSeconds: number | undefined): string {

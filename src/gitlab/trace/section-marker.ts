@@ -86,20 +86,15 @@ export class SectionMarkerMatcher {
         return true;
       }
       case 'timestamp':
-        if (ch >= '0' && ch <= '9') return (this.timestamp += ch).length <= MAX_TIMESTAMP_DIGITS;
-        if (ch === ':' && this.timestamp !== '') this.phase = 'name';
-        return this.phase === 'name';
+        if (ch >= '0' && ch <= '9') return this.append('timestamp', ch, MAX_TIMESTAMP_DIGITS);
+        return this.advanceIf(ch === ':' && this.timestamp !== '', 'name');
       case 'name':
-        if (NAME_CHARACTER.test(ch)) return (this.name += ch).length <= MAX_NAME_LENGTH;
-        if (this.name === '') return false;
-        return this.endOfName(ch);
+        if (NAME_CHARACTER.test(ch)) return this.append('name', ch, MAX_NAME_LENGTH);
+        return this.name !== '' && this.endOfName(ch);
       case 'options':
-        if (ch === ']') {
-          this.phase = 'afterOptions';
-          return true;
-        }
+        if (ch === ']') return this.advanceIf(true, 'afterOptions');
         if (ch === '[' || ch === '\r' || ch === '\n' || ch === '\x1b') return false;
-        return (this.options += ch).length <= MAX_OPTIONS_LENGTH;
+        return this.append('options', ch, MAX_OPTIONS_LENGTH);
       case 'afterOptions':
         return this.endOfName(ch);
       case 'carriageReturn':
@@ -107,7 +102,8 @@ export class SectionMarkerMatcher {
       case 'escape':
         return this.advanceIf(ch === '[', 'erase');
       case 'erase': // `\e[0K` as the runner writes it, or the equivalent `\e[K`
-        return ch === 'K' ? this.advanceIf(true, 'complete') : this.advanceIf(ch === '0', 'eraseZero');
+        if (ch === 'K') return this.advanceIf(true, 'complete');
+        return this.advanceIf(ch === '0', 'eraseZero');
       case 'eraseZero':
         return this.advanceIf(ch === 'K', 'complete');
       case 'complete':
@@ -120,6 +116,13 @@ export class SectionMarkerMatcher {
     if (ch === '[') return this.advanceIf(this.phase === 'name', 'options');
     if (ch === '\r') return this.advanceIf(true, 'carriageReturn');
     return this.advanceIf(ch === '\x1b', 'escape');
+  }
+
+  /** Adds `ch` to a part of the marker, unless that part is already as long as a marker's can be. */
+  private append(part: 'timestamp' | 'name' | 'options', ch: string, maxLength: number): boolean {
+    if (this[part].length >= maxLength) return false;
+    this[part] += ch;
+    return true;
   }
 
   private advanceIf(condition: boolean, phase: Phase): boolean {

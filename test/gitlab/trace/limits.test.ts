@@ -29,6 +29,11 @@ describe('trace renderer: bad bytes and pathological input', () => {
     assert.equal(lines.map((line) => line.text).join(''), 'x'.repeat(chunks * chunk.length));
   });
 
+  it('does not cut a long line between the halves of a surrogate pair', () => {
+    const lines = texts('x'.repeat(MAX_LINE_LENGTH - 1) + '😀yz\n');
+    assert.deepEqual(lines, ['x'.repeat(MAX_LINE_LENGTH - 1), '😀yz']);
+  });
+
   it('keeps an endless progress bar on one line: \\r rewrites it, nothing piles up', () => {
     const renderer = new TraceRenderer();
     for (let i = 0; i <= 100_000; i++) assert.deepEqual(renderer.push(Buffer.from(`\rprogress ${i}`)), []);
