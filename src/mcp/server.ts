@@ -1,0 +1,25 @@
+import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
+import { registerArtifactTools } from './artifactTools';
+import { registerPipelineTools } from './pipelineTools';
+import { registerRunnerTools } from './runnerTools';
+import type { ToolContext } from './tooling';
+
+export const SERVER_NAME = 'gitlab-ci-lens';
+export const SERVER_VERSION = '0.1.0';
+
+/** Every tool over one GitLab client; the transport is the caller's choice. */
+export function createServer(context: ToolContext): McpServer {
+  const server = new McpServer(
+    { name: SERVER_NAME, version: SERVER_VERSION },
+    {
+      instructions:
+        'GitLab CI/CD tools. Project-scoped tools default to the project the server was started for; pass project_id to act on another. ' +
+        'To debug a failure: gitlab_list_pipelines (status failed) → gitlab_list_pipeline_jobs → gitlab_read_job_log → gitlab_retry_job. ' +
+        'Downloads land on disk; answers list paths, never whole archives.',
+    },
+  );
+  registerPipelineTools(server, context);
+  registerArtifactTools(server, context);
+  registerRunnerTools(server, context);
+  return server;
+}
