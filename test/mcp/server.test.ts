@@ -103,6 +103,18 @@ describe('MCP server: tools, schemas, configuration', () => {
       await expired.close();
     }
 
+    const readOnly = await startDemoSession(gitlab, gitlab.tokens.readOnly);
+    try {
+      ok(await readOnly.call('gitlab_list_pipelines', { per_page: 1 }));
+      const job = gitlab.state.findJobs({ kind: 'build' }).find((candidate) => candidate.status === 'failed');
+      assert.ok(job);
+      const answer = failed(await readOnly.call('gitlab_retry_job', { job_id: job.id }));
+      assert.match(answer, /403/);
+      assert.match(answer, /changes need api/);
+    } finally {
+      await readOnly.close();
+    }
+
     const reporter = await startDemoSession(gitlab, gitlab.tokens.reporter);
     try {
       const finished = gitlab.state.findJobs({ kind: 'build' }).find((job) => job.status === 'failed');
