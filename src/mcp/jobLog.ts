@@ -32,8 +32,6 @@ export interface LogExcerpt {
   truncated: boolean;
 }
 
-const UTF8 = new TextEncoder();
-
 /**
  * The last `lines` rendered lines, at most `maxBytes` of text. The whole log streams through the renderer
  * (GitLab cannot say where the last lines start), keeping only the lines that may be returned.
@@ -139,21 +137,21 @@ function lastLinesWithin(lines: readonly string[], maxBytes: number): { lines: s
   const kept: string[] = [];
   let bytes = 0;
   for (let index = lines.length - 1; index >= 0; index--) {
-    const size = UTF8.encode(lines[index]).byteLength + 1;
+    const size = Buffer.byteLength(lines[index]) + 1;
     if (bytes + size > maxBytes) {
-      if (kept.length === 0) kept.unshift(tailOfLine(lines[index], maxBytes));
-      return { lines: kept, truncated: true };
+      if (kept.length === 0) kept.push(tailOfLine(lines[index], maxBytes));
+      return { lines: kept.reverse(), truncated: true };
     }
-    kept.unshift(lines[index]);
+    kept.push(lines[index]);
     bytes += size;
   }
-  return { lines: kept, truncated: false };
+  return { lines: kept.reverse(), truncated: false };
 }
 
 function tailOfLine(line: string, maxBytes: number): string {
   const characters = [...line];
   let bytes = 0;
   let start = characters.length;
-  while (start > 0 && bytes + UTF8.encode(characters[start - 1]).byteLength <= maxBytes) bytes += UTF8.encode(characters[--start]).byteLength;
+  while (start > 0 && bytes + Buffer.byteLength(characters[start - 1]) <= maxBytes) bytes += Buffer.byteLength(characters[--start]);
   return characters.slice(start).join('');
 }

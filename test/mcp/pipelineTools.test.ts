@@ -92,6 +92,11 @@ describe('MCP server: pipeline and job tools', () => {
       assert.match(String(data.text), /the end$/);
       assert.equal(data.truncated, true);
       assert.equal(data.skipped_lines, 50_001 - (data.returned_lines as number));
+
+      gitlab.state.setJobTrace(job.id, `first\n${'é'.repeat(5000)}the end`);
+      const longLine = ok(await session.call('gitlab_read_job_log', { job_id: job.id, max_bytes: 1024 }));
+      assert.ok(Buffer.byteLength(String(longLine.text)) <= 1024);
+      assert.match(String(longLine.text), /^é+the end$/);
     });
 
     for (const traceByteRange of [true, false]) {
