@@ -2,7 +2,7 @@ import type { ProjectRef } from '../gitlab';
 import type { ArchiveSelector } from '../gitlab/artifacts';
 import { ArchiveBrowser, type BrowseEntry } from '../gitlab/archive/browse';
 import { pageInfo } from './summaries';
-import type { ToolContext } from './tooling';
+import type { ToolCall, ToolContext } from './tooling';
 
 export interface ListRequest {
   path: string;
@@ -51,8 +51,11 @@ export async function listArtifactFiles(context: ToolContext, project: ProjectRe
 }
 
 /** One file of an archive into `destFile`: GitLab's single-file endpoint, else a ranged read, else the cached archive. */
-export function fetchArtifactFile(context: ToolContext, project: ProjectRef, selector: ArchiveSelector, artifactPath: string, destFile: string, signal?: AbortSignal): Promise<{ size: number }> {
-  return archiveBrowser(context).fetchFile(context.gitlab, project, selector, artifactPath, destFile, { signal });
+export function fetchArtifactFile(context: ToolContext, project: ProjectRef, selector: ArchiveSelector, artifactPath: string, destFile: string, call: ToolCall): Promise<{ size: number }> {
+  return archiveBrowser(context).fetchFile(context.gitlab, project, selector, artifactPath, destFile, {
+    signal: call.signal,
+    onProgress: ({ bytes, total }) => call.progress(bytes, total, `Downloading ${artifactPath}`),
+  });
 }
 
 /**

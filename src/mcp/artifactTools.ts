@@ -39,10 +39,10 @@ export function registerArtifactTools(server: McpServer, context: ToolContext): 
       extract,
       overwrite,
     },
-    async run(args, signal) {
+    async run(args, call) {
       const selector = { ref: args.ref_name, job: args.job, searchRecentSuccessfulPipelines: args.search_recent_successful_pipelines };
-      const download = await context.gitlab.artifacts.downloadArchive(projectFor(context, args.project_id), selector, signal);
-      return jsonResult(await saveArchive(download, { ...args, signal }));
+      const download = await context.gitlab.artifacts.downloadArchive(projectFor(context, args.project_id), selector, call.signal);
+      return jsonResult(await saveArchive(download, { ...args, ...call }));
     },
   });
 
@@ -53,9 +53,9 @@ export function registerArtifactTools(server: McpServer, context: ToolContext): 
     hints: READ_ONLY,
     credentials: 'user',
     input: { project_id: projectId, job_id: jobId, directory, extract, overwrite },
-    async run(args, signal) {
-      const download = await context.gitlab.artifacts.downloadArchive(projectFor(context, args.project_id), { jobId: args.job_id }, signal);
-      return jsonResult(await saveArchive(download, { ...args, signal }));
+    async run(args, call) {
+      const download = await context.gitlab.artifacts.downloadArchive(projectFor(context, args.project_id), { jobId: args.job_id }, call.signal);
+      return jsonResult(await saveArchive(download, { ...args, ...call }));
     },
   });
 
@@ -68,10 +68,10 @@ export function registerArtifactTools(server: McpServer, context: ToolContext): 
     hints: READ_ONLY,
     credentials: 'user',
     input: { project_id: projectId, ref_name: refName, artifact_path: artifactPath, job: jobName, directory, overwrite },
-    async run(args, signal) {
+    async run(args, call) {
       const project = projectFor(context, args.project_id);
       const selector = { ref: args.ref_name, job: args.job };
-      return jsonResult(await saveArtifactFile(args.artifact_path, args, (destFile) => fetchArtifactFile(context, project, selector, args.artifact_path, destFile, signal)));
+      return jsonResult(await saveArtifactFile(args.artifact_path, args, (destFile) => fetchArtifactFile(context, project, selector, args.artifact_path, destFile, call)));
     },
   });
 
@@ -82,10 +82,10 @@ export function registerArtifactTools(server: McpServer, context: ToolContext): 
     hints: READ_ONLY,
     credentials: 'user',
     input: { project_id: projectId, job_id: jobId, artifact_path: artifactPath, directory, overwrite },
-    async run(args, signal) {
+    async run(args, call) {
       const project = projectFor(context, args.project_id);
       const selector = { jobId: args.job_id };
-      return jsonResult(await saveArtifactFile(args.artifact_path, args, (destFile) => fetchArtifactFile(context, project, selector, args.artifact_path, destFile, signal)));
+      return jsonResult(await saveArtifactFile(args.artifact_path, args, (destFile) => fetchArtifactFile(context, project, selector, args.artifact_path, destFile, call)));
     },
   });
 
@@ -103,7 +103,7 @@ export function registerArtifactTools(server: McpServer, context: ToolContext): 
       page,
       per_page: perPage,
     },
-    async run(args, signal) {
+    async run(args, { signal }) {
       const project = projectFor(context, args.project_id);
       return jsonResult(await listArtifactFiles(context, project, args.job_id, { path: args.path, recursive: args.recursive, page: args.page, perPage: args.per_page, signal }));
     },
@@ -116,7 +116,7 @@ export function registerArtifactTools(server: McpServer, context: ToolContext): 
     hints: WRITE,
     credentials: 'user',
     input: { project_id: projectId, job_id: jobId },
-    async run(args, signal) {
+    async run(args, { signal }) {
       const job = await context.gitlab.artifacts.keep(projectFor(context, args.project_id), args.job_id, signal);
       return jsonResult({ kept: true, artifacts_expire_at: job.artifacts_expire_at, job: summarizeJob(job) });
     },
@@ -129,7 +129,7 @@ export function registerArtifactTools(server: McpServer, context: ToolContext): 
     hints: DESTRUCTIVE,
     credentials: 'user',
     input: { project_id: projectId, job_id: jobId },
-    async run(args, signal) {
+    async run(args, { signal }) {
       await context.gitlab.artifacts.deleteJobArtifacts(projectFor(context, args.project_id), args.job_id, signal);
       return jsonResult({ deleted: true, job_id: args.job_id });
     },
@@ -143,7 +143,7 @@ export function registerArtifactTools(server: McpServer, context: ToolContext): 
     hints: DESTRUCTIVE,
     credentials: 'user',
     input: { project_id: projectId },
-    async run(args, signal) {
+    async run(args, { signal }) {
       const project = projectFor(context, args.project_id);
       await context.gitlab.artifacts.expireProjectArtifacts(project, signal);
       return jsonResult({ scheduled: true, project_id: project, note: 'GitLab expires the artifacts asynchronously; they disappear over the next minutes.' });

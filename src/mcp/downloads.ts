@@ -4,10 +4,11 @@ import { join, resolve } from 'node:path';
 import type { Download } from '../gitlab/artifacts';
 import { type ArchiveEntry, extractArchive, listLocalZip } from '../gitlab/archive';
 import { entryDestination } from '../gitlab/archive/browse';
-import { downloadToFile } from '../gitlab/archive/download';
+import { type DownloadProgress, downloadToFile } from '../gitlab/archive/download';
 import { findNameProblem } from '../gitlab/archive/entryNames';
 import { siblingTempPath } from '../gitlab/archive/placement';
 import { ToolUsageError } from './output';
+import type { ToolCall } from './tooling';
 
 /** Files at most this large that are text come back inline as well as on disk. */
 export const INLINE_TEXT_LIMIT = 64 * 1024;
@@ -19,6 +20,7 @@ export interface SaveOptions {
   directory?: string;
   overwrite: boolean;
   signal?: AbortSignal;
+  progress?: ToolCall['progress'];
 }
 
 /**
@@ -27,18 +29,25 @@ export interface SaveOptions {
  */
 export async function saveArchive(download: Download, options: SaveOptions & { extract: boolean }): Promise<Record<string, unknown>> {
   const directory = await targetDirectory(options.directory);
+  const { signal, progress } = options;
+  const onProgress = progress && (({ bytes, total }: DownloadProgress) => progress(bytes, total, 'Downloading the artifacts archive'));
   if (!options.extract) {
     const zipPath = join(directory, safeFileName(download.filename) ?? 'artifacts.zip');
     await refuseExisting(zipPath, options.overwrite);
-    const zip = await downloadToFile(download, zipPath, { signal: options.signal });
-    return { zip_path: zip.path, archive_bytes: zip.size, ...listing(await listLocalZip(zip.path, { signal: options.signal })) };
+    const zip = await downloadToFile(download, zipPath, { signal, onProgress });
+    return { zip_path: zip.path, archive_bytes: zip.size, ...listing(await listLocalZip(zip.path, { signal })) };
   }
   const replace = await mayReplace(directory, options.overwrite);
   // Beside the destination: the same file system, and no gigabytes in a RAM-backed /tmp.
   const zipPath = siblingTempPath(`${directory}.zip`, 'partial');
   try {
-    const zip = await downloadToFile(download, zipPath, { signal: options.signal });
-    const result = await extractArchive(zip.path, directory, { overwrite: replace, signal: options.signal });
+    const zip = await downloadToFile(download, zipPath, { signal, onProgress });
+    // Progress only ever grows: extraction counts on from the downloaded bytes, one step an entry.
+    const result = await extractArchive(zip.path, directory, {
+      overwrite: replace,
+      signal,
+      onProgress: progress && (({ entriesDone, entriesTotal }) => progress(zip.size + entriesDone, zip.size + entriesTotal, 'Extracting the artifacts archive')),
+    });
     return { directory: result.destDir, archive_bytes: zip.size, extracted_bytes: result.totalBytes, ...listing(result.entries) };
   } finally {
     await rm(zipPath, { force: true });

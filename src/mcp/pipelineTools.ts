@@ -30,7 +30,7 @@ export function registerPipelineTools(server: McpServer, context: ToolContext): 
       page,
       per_page: perPage,
     },
-    async run(args, signal) {
+    async run(args, { signal }) {
       const { project_id, page: pageNumber, per_page, ...filters } = args;
       const result = await context.gitlab.pipelines.list(projectFor(context, project_id), filters, { page: pageNumber, perPage: per_page, signal });
       return jsonResult({ pipelines: result.items.map(summarizePipeline), ...pageInfo(result) });
@@ -49,7 +49,7 @@ export function registerPipelineTools(server: McpServer, context: ToolContext): 
       per_page: perPage,
       page,
     },
-    async run(args, signal) {
+    async run(args, { signal }) {
       const project = projectFor(context, args.project_id);
       const result = await context.gitlab.pipelines.jobsPage(project, args.pipeline_id, { page: args.page, perPage: args.per_page, signal });
       return jsonResult({ pipeline_id: args.pipeline_id, jobs: result.items.map(summarizeJob), ...pageInfo(result) });
@@ -63,7 +63,7 @@ export function registerPipelineTools(server: McpServer, context: ToolContext): 
     hints: READ_ONLY,
     credentials: 'user',
     input: { project_id: projectId, job_id: jobId },
-    async run(args, signal) {
+    async run(args, { signal }) {
       return jsonResult(summarizeJob(await context.gitlab.jobs.get(projectFor(context, args.project_id), args.job_id, signal)));
     },
   });
@@ -84,7 +84,7 @@ export function registerPipelineTools(server: McpServer, context: ToolContext): 
       byte_offset: z.number().int().min(0).optional().describe('Read forward from this raw byte offset instead of the tail (e.g. a previous next_offset).'),
       max_bytes: z.number().int().min(1024).max(MAX_LOG_BYTES).default(64 * 1024).describe(`Most text returned, 1 KB to ${MAX_LOG_BYTES / 1024} KB.`),
     },
-    async run(args, signal) {
+    async run(args, { signal }) {
       const project = projectFor(context, args.project_id);
       const excerpt =
         args.byte_offset === undefined
@@ -102,7 +102,7 @@ export function registerPipelineTools(server: McpServer, context: ToolContext): 
     hints: WRITE,
     credentials: 'user',
     input: { project_id: projectId, job_id: jobId },
-    async run(args, signal) {
+    async run(args, { signal }) {
       const job = await context.gitlab.jobs.retry(projectFor(context, args.project_id), args.job_id, signal);
       return jsonResult({ retried_job_id: args.job_id, new_job: summarizeJob(job) });
     },
@@ -115,7 +115,7 @@ export function registerPipelineTools(server: McpServer, context: ToolContext): 
     hints: DESTRUCTIVE,
     credentials: 'user',
     input: { project_id: projectId, job_id: jobId },
-    async run(args, signal) {
+    async run(args, { signal }) {
       const job = await context.gitlab.jobs.cancel(projectFor(context, args.project_id), args.job_id, signal);
       const canceled = job.status === 'canceled' || job.status === 'canceling';
       return jsonResult({ canceled, ...(canceled ? {} : { note: `The job is ${job.status}: only pending or running jobs can be canceled.` }), job: summarizeJob(job) });
@@ -137,7 +137,7 @@ export function registerPipelineTools(server: McpServer, context: ToolContext): 
         .default([])
         .describe('Variables for this run, e.g. [{"key":"DEPLOY_ENV","value":"staging"}].'),
     },
-    async run(args, signal) {
+    async run(args, { signal }) {
       const job = await context.gitlab.jobs.play(projectFor(context, args.project_id), args.job_id, args.job_variables_attributes, signal);
       return jsonResult({ job: summarizeJob(job) });
     },

@@ -28,7 +28,7 @@ export function registerRunnerTools(server: McpServer, context: ToolContext): vo
       token: z.string().min(1).max(1024).describe("The runner's authentication token."),
       info: z.record(z.string(), z.unknown()).optional().describe('Runner details GitLab records (name, version, executor, features, ...).'),
     },
-    async run(args, signal) {
+    async run(args, { signal }) {
       const job = await runner.requestJob(args.token, args.info, signal);
       return jsonResult({ job: job === undefined ? null : redactPayload(job) });
     },
@@ -47,7 +47,7 @@ export function registerRunnerTools(server: McpServer, context: ToolContext): vo
       failure_reason: z.string().regex(/^[a-z_]+$/, 'a GitLab failure reason such as script_failure').max(64).optional().describe('With state failed, e.g. script_failure, runner_system_failure.'),
       exit_code: z.number().int().min(0).max(255).optional(),
     },
-    async run(args, signal) {
+    async run(args, { signal }) {
       const result = await runner.updateJob(args.job_id, args.job_token, { state: args.state, failureReason: args.failure_reason, exitCode: args.exit_code }, signal);
       return jsonResult({ job_id: args.job_id, state: args.state, job_status: result.jobStatus });
     },
@@ -67,7 +67,7 @@ export function registerRunnerTools(server: McpServer, context: ToolContext): vo
       content: z.string().min(1).max(1024 * 1024).describe('The log text to append (ANSI escapes and section markers allowed).'),
       offset: z.number().int().min(0).describe('Byte offset where `content` starts: the log size GitLab holds now (0 for the first piece).'),
     },
-    async run(args, signal) {
+    async run(args, { signal }) {
       const result = await runner.appendTrace(args.job_id, args.job_token, Buffer.from(args.content, 'utf8'), args.offset, signal);
       return jsonResult({
         accepted: result.accepted,
@@ -92,7 +92,7 @@ export function registerRunnerTools(server: McpServer, context: ToolContext): vo
       artifact_format: artifactFormat,
       filesize: z.number().int().min(0).optional().describe('Size of the file to upload, in bytes.'),
     },
-    async run(args, signal) {
+    async run(args, { signal }) {
       const answer = await runner.authorizeArtifact(args.job_id, args.job_token, { artifactType: args.artifact_type, artifactFormat: args.artifact_format, filesize: args.filesize }, signal);
       return jsonResult({ authorized: true, ...answer });
     },
@@ -112,7 +112,7 @@ export function registerRunnerTools(server: McpServer, context: ToolContext): vo
       artifact_format: artifactFormat,
       expire_in: z.string().max(64).optional().describe('How long GitLab keeps it, e.g. "1 week", "never".'),
     },
-    async run(args, signal) {
+    async run(args, { signal }) {
       const filePath = resolve(args.file);
       const file = await stat(filePath).catch(() => undefined);
       if (!file?.isFile()) throw new ToolUsageError(`${filePath} is not a readable file.`);
@@ -135,8 +135,8 @@ export function registerRunnerTools(server: McpServer, context: ToolContext): vo
     hints: READ_ONLY,
     credentials: 'job',
     input: { job_id: jobId, job_token: jobToken, directory, extract, overwrite },
-    async run(args, signal) {
-      return jsonResult(await saveArchive(await runner.downloadArtifacts(args.job_id, args.job_token, signal), { ...args, signal }));
+    async run(args, call) {
+      return jsonResult(await saveArchive(await runner.downloadArtifacts(args.job_id, args.job_token, call.signal), { ...args, ...call }));
     },
   });
 
@@ -156,7 +156,7 @@ export function registerRunnerTools(server: McpServer, context: ToolContext): vo
       page,
       per_page: perPage,
     },
-    async run(args, signal) {
+    async run(args, { signal }) {
       const result = await runner.listRunnerJobs(
         args.id,
         { systemId: args.system_id, status: args.status, orderBy: args.order_by, sort: args.sort, cursor: args.cursor, page: args.page, perPage: args.per_page },

@@ -37,7 +37,14 @@ export interface ToolDefinition<Shape extends z.ZodRawShape> {
   hints: ToolHints;
   credentials: CredentialKind;
   input: Shape;
-  run(args: z.output<z.ZodObject<Shape>>, signal: AbortSignal): Promise<CallToolResult>;
+  run(args: z.output<z.ZodObject<Shape>>, call: ToolCall): Promise<CallToolResult>;
+}
+
+/** What a running tool may use of its call: the client's cancellation, and progress for long transfers. */
+export interface ToolCall {
+  signal: AbortSignal;
+  /** Sent as MCP progress notifications when the client asked for them (a progress token); else dropped. */
+  progress(done: number, total: number | undefined, message: string): void;
 }
 
 /**
@@ -53,8 +60,17 @@ export function addTool<Shape extends z.ZodRawShape>(server: McpServer, context:
     { title: tool.title, description: tool.description, inputSchema, annotations: { ...tool.hints, openWorldHint: true } },
     async (args: Args, extra) => {
       let result: CallToolResult;
+      const progressToken = extra._meta?.progressToken;
+      let reported = -Infinity;
+      const progress: ToolCall['progress'] = (done, total, message) => {
+        // MCP wants progress to grow with every notification: repeats are dropped.
+        if (progressToken === undefined || done <= reported) return;
+        reported = done;
+        const params = { progressToken, progress: done, message, ...(total === undefined ? {} : { total }) };
+        extra.sendNotification({ method: 'notifications/progress', params }).catch(() => undefined);
+      };
       try {
-        result = await tool.run(args, extra.signal);
+        result = await tool.run(args, { signal: extra.signal, progress });
       } catch (error) {
         result = errorResult(error, tool.credentials);
       }

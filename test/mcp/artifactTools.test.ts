@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { listLocalZip } from '../../src/gitlab/archive';
 import { type FakeGitLab, type JobRecord, startFakeGitLab } from '../fake-gitlab';
-import { DEMO_PROJECT, type McpSession, failed, ok, startDemoSession } from './harness';
+import { DEMO_PROJECT, type McpSession, type ProgressReport, failed, ok, startDemoSession } from './harness';
 
 interface Listed {
   path: string;
@@ -41,7 +41,8 @@ describe('MCP server: artifact tools', () => {
   it('download-artifacts-archive-job-2 extracts the archive into the folder and lists it', async () => {
     const job = jobsWithArchive()[0];
     const directory = join(scratch, 'by-id');
-    const data = ok(await session.call('download-artifacts-archive-job-2', { job_id: job.id, directory }));
+    const progress: ProgressReport[] = [];
+    const data = ok(await session.call('download-artifacts-archive-job-2', { job_id: job.id, directory }, progress));
     assert.equal(data.directory, directory);
     assert.equal(data.archive_bytes, gitlab.state.archiveOf(job)?.size);
     assert.equal(await readFile(join(directory, 'dist', 'app.js'), 'utf8'), APP_JS);
@@ -49,6 +50,9 @@ describe('MCP server: artifact tools', () => {
     const entries = data.entries as Listed[];
     assert.ok(entries.some((entry) => entry.path === 'dist/assets/logo.png' && entry.type === 'file' && entry.size === 6000));
     assert.ok(!JSON.stringify(data).includes('demo-app");'), 'file contents are not inlined');
+    assert.ok(progress.some((report) => /Downloading/.test(report.message ?? '')), 'download progress was reported');
+    assert.ok(progress.some((report) => /Extracting/.test(report.message ?? '')), 'extraction progress was reported');
+    progress.slice(1).forEach((report, index) => assert.ok(report.progress > progress[index].progress, `progress only grows: ${JSON.stringify(progress)}`));
     for (const request of gitlab.objectStorage.requests) {
       assert.equal(request.headers.authorization, undefined, 'no credentials to object storage');
       assert.equal(request.headers['private-token'], undefined, 'no credentials to object storage');

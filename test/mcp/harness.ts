@@ -25,9 +25,16 @@ export interface ToolAnswer {
   data: Record<string, unknown>;
 }
 
+export interface ProgressReport {
+  progress: number;
+  total?: number;
+  message?: string;
+}
+
 export interface McpSession {
   client: Client;
-  call(name: string, args?: Record<string, unknown>): Promise<ToolAnswer>;
+  /** Calls a tool; with `progress`, asks for progress notifications and collects them there. */
+  call(name: string, args?: Record<string, unknown>, progress?: ProgressReport[]): Promise<ToolAnswer>;
   stderr(): string;
   close(): Promise<void>;
 }
@@ -54,8 +61,10 @@ export async function startSession(options: SessionOptions): Promise<McpSession>
   await client.connect(transport);
   return {
     client,
-    async call(name, args = {}) {
-      const result: CallToolResult = CallToolResultSchema.parse(await client.callTool({ name, arguments: args }));
+    async call(name, args = {}, progress) {
+      const onprogress = progress && ((report: ProgressReport) => void progress.push(report));
+      const answer = await client.callTool({ name, arguments: args }, CallToolResultSchema, onprogress ? { onprogress } : {});
+      const result: CallToolResult = CallToolResultSchema.parse(answer);
       assertNoSecrets(JSON.stringify(result), options.secrets, `the answer of ${name}`);
       const text = result.content.map((block) => (block.type === 'text' ? block.text : '')).join('\n');
       return { isError: result.isError === true, text, data: result.structuredContent ?? {} };
