@@ -63,6 +63,9 @@ export async function loadConfig(argv: readonly string[], env: NodeJS.ProcessEnv
   if (explicitUrl !== undefined && !isHttpUrl(explicitUrl)) {
     throw new ConfigError(`GITLAB_URL ${JSON.stringify(explicitUrl)} is not a URL (expected e.g. https://gitlab.com).`);
   }
+  if (explicitUrl !== undefined && hasCredentials(explicitUrl)) {
+    throw new ConfigError('GITLAB_URL must not carry a user or password (it is logged and shown): put the token in GITLAB_TOKEN.');
+  }
   const detected = explicitProject === undefined || explicitUrl === undefined ? await detectFromGitRemotes(cwd, explicitUrl) : undefined;
   const instanceUrl = explicitUrl ?? detected?.instanceUrl;
   if (instanceUrl === undefined) {
@@ -119,6 +122,11 @@ async function git(cwd: string, args: string[]): Promise<string | undefined> {
 
 function isHttpUrl(text: string): boolean {
   return URL.canParse(text) && /^https?:$/.test(new URL(text).protocol);
+}
+
+function hasCredentials(url: string): boolean {
+  const { username, password } = new URL(url);
+  return username !== '' || password !== '';
 }
 
 function nonEmpty(value: string | undefined): string | undefined {

@@ -73,5 +73,9 @@ describe('MCP server configuration', () => {
     for (const notUrl of ['gitlab.example.com', 'gitlab.example.com:8443']) {
       await assert.rejects(loadConfig([], { GITLAB_URL: notUrl }, cwd), /is not a URL/);
     }
+    await assert.rejects(
+      loadConfig(['--url', 'https://oauth2:glpat-secret-123456@gitlab.example.com'], {}, cwd),
+      (error: unknown) => error instanceof ConfigError && /GITLAB_TOKEN/.test(error.message) && !error.message.includes('glpat-secret'),
+    );
   });
 });
