@@ -3,6 +3,7 @@ import type { GitLab } from './gitlab';
 import { GitLabError } from './gitlab/errors';
 import { TraceCapabilities } from './gitlab/trace/capabilities';
 import { Accounts } from './ui/accounts';
+import { registerCertificateWarning } from './ui/certificateWarning';
 import { registerCommands } from './ui/commands';
 import { importAccountFromEnvironment } from './ui/environmentAccount';
 import { Logger } from './ui/log';
@@ -40,6 +41,7 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
 
   const services: Services = { context, log, settings, accounts, projects, model, tree, refresher, traceCapabilities: new TraceCapabilities(), gitlabFor };
   registerCommands(services);
+  registerCertificateWarning(context, settings);
 
   const updateContextKeys = () => {
     void vscode.commands.executeCommand('setContext', 'gitlabCiLens.signedIn', accounts.list().length > 0);
