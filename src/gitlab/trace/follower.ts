@@ -1,4 +1,5 @@
 import type { GitLab } from '../index';
+import { projectPath, toGitLabError } from '../client';
 import { GitLabError, GitLabHttpError } from '../errors';
 import { type Job, type ProjectRef, isFinished } from '../models';
 import { sleep } from '../retry';
@@ -50,6 +51,8 @@ export async function* followTrace(gitlab: GitLab, project: ProjectRef, jobId: n
 
 class TraceFollower {
   private delivered = 0;
+  /** The last byte delivered: a ranged read starts one byte early to check the log still holds it. */
+  private lastByte: number | undefined;
   private etag: string | undefined;
   private job: Job | undefined;
   private interval: number;
@@ -70,7 +73,8 @@ class TraceFollower {
     this.minInterval = options.minIntervalMs ?? 1_000;
     this.maxInterval = options.maxIntervalMs ?? 15_000;
     this.statusInterval = options.statusIntervalMs ?? 5_000;
-    this.sliceBytes = Math.min(options.sliceBytes ?? MAX_SLICE, MAX_SLICE);
+    // Two bytes at least: each slice repeats the last byte delivered.
+    this.sliceBytes = Math.max(2, Math.min(options.sliceBytes ?? MAX_SLICE, MAX_SLICE));
     this.interval = this.minInterval;
   }
 
@@ -116,30 +120,38 @@ class TraceFollower {
   }
 
   private async *fetchNewBytes(): AsyncGenerator<FollowEvent> {
-    const ranged = await this.capabilities.byteRanges(this.gitlab, this.project, this.jobId, this.options.signal);
+    // The probe tells a slice from a whole log only when the log is known to hold more than one byte.
+    const ranged = this.delivered > 1 && (await this.capabilities.byteRanges(this.gitlab, this.project, this.jobId, this.options.signal));
     if (ranged) yield* this.fetchSlices();
     else yield* this.fetchWhole();
   }
 
-  /** Newest GitLab: ask for the bytes from `delivered` on, slice by slice until a short one says we caught up. */
+  /**
+   * Newest GitLab: ask for the bytes from `delivered` on, slice by slice until a short one says we caught up.
+   * Each slice starts at the last delivered byte: an empty answer or another byte there means the log shrank or
+   * was rewritten, which a read from `delivered` alone would miss (it gets nothing, as for a quiet log).
+   */
   private async *fetchSlices(): AsyncGenerator<FollowEvent> {
     for (;;) {
+      const start = this.delivered - 1;
       const response = await this.gitlab.jobs.trace(this.project, this.jobId, {
-        byteOffset: this.delivered,
+        byteOffset: start,
         byteLimit: this.sliceBytes,
         signal: this.options.signal,
       });
-      let bytes = new Uint8Array(await response.body.arrayBuffer());
-      if (bytes.byteLength > this.sliceBytes) {
+      const answer = new Uint8Array(await response.body.arrayBuffer());
+      let slice = answer;
+      if (answer.byteLength > this.sliceBytes) {
         // The server ignored the range and sent the whole log: skip what was delivered, probe again later.
         this.capabilities.forget(this.gitlab);
-        bytes = bytes.subarray(Math.min(this.delivered, bytes.byteLength));
+        slice = answer.subarray(Math.min(start, answer.byteLength));
       }
-      if (bytes.byteLength > 0) {
-        this.delivered += bytes.byteLength;
-        yield { type: 'bytes', bytes };
+      if (slice.byteLength === 0 || slice[0] !== this.lastByte) {
+        yield* this.restart(`the log changed: it no longer holds the ${this.delivered} bytes shown`);
+        return;
       }
-      if (bytes.byteLength < this.sliceBytes) return;
+      if (slice.byteLength > 1) yield this.deliver(slice.subarray(1));
+      if (answer.byteLength < this.sliceBytes) return;
     }
   }
 
@@ -147,32 +159,37 @@ class TraceFollower {
   private async *fetchWhole(): AsyncGenerator<FollowEvent> {
     const response = await this.gitlab.jobs.trace(this.project, this.jobId, { etag: this.etag, signal: this.options.signal });
     if (response.status === 304) return;
-    this.etag = response.etag;
     let position = 0;
     for await (const chunk of response.body as AsyncIterable<Buffer>) {
       const start = Math.max(0, this.delivered - position);
       position += chunk.byteLength;
-      if (start < chunk.byteLength) {
-        const bytes = chunk.subarray(start);
-        this.delivered += bytes.byteLength;
-        yield { type: 'bytes', bytes };
-      }
+      if (start < chunk.byteLength) yield this.deliver(chunk.subarray(start));
     }
+    // Only a log read to its end may be skipped next time: after a cut, a 304 would hide its rest.
+    this.etag = response.etag;
     if (position < this.delivered) yield* this.restart(`the log shrank from ${this.delivered} to ${position} bytes`);
+  }
+
+  private deliver(bytes: Uint8Array): FollowEvent {
+    this.delivered += bytes.byteLength;
+    this.lastByte = bytes[bytes.byteLength - 1];
+    return { type: 'bytes', bytes };
   }
 
   private async *restart(reason: string): AsyncGenerator<FollowEvent> {
     this.delivered = 0;
+    this.lastByte = undefined;
     this.etag = undefined;
     yield { type: 'restart', reason };
     yield* this.fetchNewBytes();
   }
 
   /** Passing failures wait and go on (no hung poller: they are reported); anything else ends the follow. */
-  private transientRetry(error: unknown): { type: 'retrying'; error: GitLabError; retryInMs: number } {
-    if (!(error instanceof GitLabError)) throw error;
+  private transientRetry(cause: unknown): { type: 'retrying'; error: GitLabError; retryInMs: number } {
+    // A body cut off while read fails with the socket's error, not the client's: type it the same way.
+    const error = toGitLabError(cause, `GET ${projectPath(this.project)}/jobs/${this.jobId}/trace`, this.options.signal);
     const passing = error.transient || error.reason === 'rate-limited' || error.reason === 'server-error';
-    if (!passing || error.reason === 'aborted') throw error;
+    if (!passing) throw cause;
     const requested = error instanceof GitLabHttpError ? error.retryAfterMs : undefined;
     this.interval = Math.min(this.maxInterval, this.interval * 2);
     return { type: 'retrying', error, retryInMs: requested ?? this.interval };

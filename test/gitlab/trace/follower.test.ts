@@ -1,0 +1,317 @@
+import assert from 'node:assert/strict';
+import { setTimeout as delay } from 'node:timers/promises';
+import { GitLab } from '../../../src/gitlab';
+import { GitLabError, GitLabHttpError } from '../../../src/gitlab/errors';
+import type { RunnerJobPayload } from '../../../src/gitlab/runner';
+import { TraceCapabilities } from '../../../src/gitlab/trace/capabilities';
+import { type FollowEvent, type FollowOptions, followTrace } from '../../../src/gitlab/trace/follower';
+import { startFakeGitLab, type FakeGitLab } from '../../fake-gitlab';
+import { readTrace, TRACE_NAMES } from './support';
+
+const PROJECT = 'demo-group/demo-app';
+/** Every real and synthetic runner log, one after another: ANSI, sections, timestamps, multi-byte text. */
+const LOG = Buffer.concat(TRACE_NAMES.map(readTrace));
+
+/** Resolves once `condition` holds; the suite's timeout bounds it. Polls the event loop, so short waits stay short. */
+async function until(condition: () => boolean): Promise<void> {
+  while (!condition()) await delay(2);
+}
+
+/** `bytes` cut into `count` pieces of uneven sizes (cuts land inside escapes and multi-byte characters too). */
+function pieces(bytes: Buffer, count: number): Buffer[] {
+  const cuts = Array.from({ length: count - 1 }, (_, i) => Math.floor((bytes.length * (i + 1) * (i + 1)) / (count * count)));
+  return [0, ...cuts].map((start, i) => bytes.subarray(start, i + 1 < count ? cuts[i] : bytes.length)).filter((piece) => piece.length > 0);
+}
+
+/** A follow running in the background, its events recorded as they come. */
+class Recording {
+  readonly events: FollowEvent[] = [];
+  readonly abort = new AbortController();
+  readonly done: Promise<void>;
+  /** Bytes delivered since the last restart. */
+  private chunks: Uint8Array[] = [];
+  private size = 0;
+
+  constructor(gitlab: GitLab, jobId: number, options: FollowOptions) {
+    this.done = this.consume(followTrace(gitlab, PROJECT, jobId, { ...options, signal: this.abort.signal }));
+    this.done.catch(() => undefined); // a test that expects a failure awaits it later
+  }
+
+  get deliveredSize(): number {
+    return this.size;
+  }
+
+  delivered(): Buffer {
+    return Buffer.concat(this.chunks);
+  }
+
+  ofType<T extends FollowEvent['type']>(type: T): Extract<FollowEvent, { type: T }>[] {
+    return this.events.filter((event): event is Extract<FollowEvent, { type: T }> => event.type === type);
+  }
+
+  get last(): FollowEvent | undefined {
+    return this.events[this.events.length - 1];
+  }
+
+  private async consume(events: AsyncGenerator<FollowEvent>): Promise<void> {
+    for await (const event of events) {
+      this.events.push(event);
+      if (event.type === 'restart') {
+        this.chunks = [];
+        this.size = 0;
+      }
+      if (event.type === 'bytes') {
+        this.chunks.push(event.bytes);
+        this.size += event.bytes.byteLength;
+      }
+    }
+  }
+}
+
+/** A runner speaking the runner protocol through the client: takes the pending job, appends its log, finishes it. */
+class ScriptedRunner {
+  private offset = 0;
+
+  private constructor(
+    private readonly gitlab: GitLab,
+    readonly job: RunnerJobPayload,
+  ) {}
+
+  static async take(fake: FakeGitLab): Promise<ScriptedRunner> {
+    const gitlab = new GitLab({ instanceUrl: fake.url });
+    const job = await gitlab.runner.requestJob(fake.tokens.runner);
+    assert.ok(job, 'a pending job for the runner');
+    return new ScriptedRunner(gitlab, job);
+  }
+
+  /** Appends at the end of the log; where GitLab holds another length (416), resends there, as gitlab-runner does. */
+  async append(chunk: Buffer): Promise<void> {
+    let result = await this.gitlab.runner.appendTrace(this.job.id, this.job.token, chunk, this.offset);
+    if (!result.accepted) {
+      this.offset = result.serverSize;
+      result = await this.gitlab.runner.appendTrace(this.job.id, this.job.token, chunk, this.offset);
+    }
+    assert.ok(result.accepted, `append at ${this.offset} refused (server holds ${result.serverSize})`);
+    this.offset += chunk.length;
+  }
+
+  async finish(state: 'success' | 'failed' = 'success'): Promise<void> {
+    await this.gitlab.runner.updateJob(this.job.id, this.job.token, { state, exitCode: state === 'success' ? 0 : 1 });
+  }
+}
+
+for (const traceByteRange of [true, false]) {
+  describe(`trace follower against the fake GitLab, byte ranges ${traceByteRange ? 'on' : 'off'}`, () => {
+    let fake: FakeGitLab;
+    let gitlab: GitLab;
+    /** Quick polls so tests run fast; small slices so one poll takes several requests when ranges are on. */
+    const options = (): FollowOptions => ({
+      capabilities: new TraceCapabilities(),
+      minIntervalMs: 2,
+      maxIntervalMs: 25,
+      statusIntervalMs: 10,
+      sliceBytes: 4096,
+    });
+
+    /** Leaves no job pending or running, so the runner takes the next test's job (the seed leaves one waiting too). */
+    const cancelUnfinished = () => {
+      for (const pipeline of fake.state.pipelines.values()) fake.state.cancelPipeline(pipeline);
+    };
+
+    before(async () => {
+      fake = await startFakeGitLab({ features: { traceByteRange } });
+      cancelUnfinished();
+      // No retries in the client: every injected failure reaches the follower.
+      gitlab = new GitLab({ instanceUrl: fake.url, token: fake.tokens.maintainer, retry: { maxAttempts: 1 } });
+    });
+    after(() => fake.close());
+    afterEach(() => {
+      fake.faults.clear();
+      cancelUnfinished();
+    });
+
+    /** A new pipeline with one job, pending until a runner takes it. */
+    function newPendingJob(): number {
+      const pipeline = fake.state.createPipeline(fake.state.requireProject(PROJECT), {
+        ref: 'main',
+        userId: 1,
+        template: { stages: ['test'], jobs: [{ name: 'grow', stage: 'test' }] },
+      });
+      const [job] = fake.state.pipelineJobs(pipeline.id);
+      assert.equal(job?.status, 'pending');
+      return job.id;
+    }
+
+    const traceRequests = (jobId: number) => fake.requests.filter((request) => request.method === 'GET' && request.path.endsWith(`/jobs/${jobId}/trace`));
+    const finalLog = (jobId: number) => fake.state.requireJob(jobId).trace.toBuffer();
+
+    it('delivers exactly the final log of a job whose log grows in many appends while followed', async () => {
+      const jobId = newPendingJob();
+      const runner = await ScriptedRunner.take(fake);
+      const follow = new Recording(gitlab, jobId, options());
+      const chunks = pieces(LOG, 120);
+      for (const [index, chunk] of chunks.entries()) {
+        await runner.append(chunk);
+        // Now and then, let the follower catch up: the log is then surely read in many pieces.
+        if (index % 10 === 0) await until(() => follow.deliveredSize === finalLog(jobId).length);
+      }
+      await runner.finish();
+      await follow.done;
+
+      assert.ok(follow.delivered().equals(LOG), 'delivered bytes equal the log');
+      assert.ok(follow.ofType('bytes').length >= chunks.length / 10, `${follow.ofType('bytes').length} byte events`);
+      assert.equal(follow.ofType('restart').length, 0);
+      const end = follow.last;
+      assert.equal(end?.type, 'end');
+      assert.equal(end.job.status, 'success');
+      assert.ok(end.job.finished_at);
+    });
+
+    it('waits for a pending job to start without asking for its log, then follows it to the end', async () => {
+      const jobId = newPendingJob();
+      const follow = new Recording(gitlab, jobId, options());
+      const jobRequests = () => fake.requests.filter((request) => request.method === 'GET' && request.path.endsWith(`/jobs/${jobId}`));
+      await until(() => jobRequests().length >= 3);
+      assert.equal(traceRequests(jobId).length, 0, 'no trace request while the job is pending');
+
+      const runner = await ScriptedRunner.take(fake);
+      await runner.append(Buffer.from('hello\n'));
+      await until(() => follow.deliveredSize === 6);
+      await runner.append(Buffer.from('world\n'));
+      await runner.finish('failed');
+      await follow.done;
+
+      assert.equal(follow.delivered().toString(), 'hello\nworld\n');
+      assert.deepEqual(follow.ofType('job').map((event) => event.job.status), ['pending', 'running', 'failed']);
+      const end = follow.last;
+      assert.equal(end?.type, 'end');
+      assert.equal(end.job.status, 'failed');
+    });
+
+    it('reads a finished job in one go and ends', async () => {
+      const finished = fake.state.findJobs({ projectId: 1, status: 'success' }).find((job) => job.trace.size > 0);
+      assert.ok(finished);
+      const follow = new Recording(gitlab, finished.id, options());
+      await follow.done;
+
+      assert.ok(follow.delivered().equals(finished.trace.toBuffer()));
+      assert.deepEqual(follow.events.map((event) => event.type), ['job', 'bytes', 'end']);
+      // One read: nothing polls a finished job.
+      assert.equal(traceRequests(finished.id).length, 1);
+    });
+
+    it('starts again, saying why, when the log shrinks', async () => {
+      const jobId = newPendingJob();
+      const runner = await ScriptedRunner.take(fake);
+      const follow = new Recording(gitlab, jobId, options());
+      await runner.append(Buffer.from('a first attempt that will be thrown away\n'));
+      await until(() => follow.deliveredSize > 0);
+
+      // The log is replaced by a shorter one, as when GitLab drops a log and the runner sends it again.
+      fake.state.setJobTrace(jobId, 'again\n');
+      await until(() => follow.ofType('restart').length > 0);
+      await runner.append(Buffer.from('and more\n'));
+      await runner.finish();
+      await follow.done;
+
+      assert.match(follow.ofType('restart')[0]?.reason ?? '', /shrank|changed|erased/);
+      assert.equal(follow.delivered().toString(), 'again\nand more\n');
+    });
+
+    it('starts again when a job is erased while followed', async () => {
+      const jobId = newPendingJob();
+      const runner = await ScriptedRunner.take(fake);
+      const follow = new Recording(gitlab, jobId, options());
+      await runner.append(Buffer.from('some output\n'));
+      await until(() => follow.deliveredSize > 0);
+      // Finished and erased before the follower looks again.
+      fake.state.finishJob(fake.state.requireJob(jobId), 'success');
+      fake.state.eraseJob(fake.state.requireJob(jobId));
+      await follow.done;
+
+      assert.equal(follow.ofType('restart').length, 1);
+      assert.equal(follow.delivered().length, 0);
+      assert.equal(follow.last?.type, 'end');
+    });
+
+    /** Ten-minute waits: if an abort did not cut them short, the test would time out. */
+    const slow = (): FollowOptions => ({ ...options(), minIntervalMs: 600_000, maxIntervalMs: 600_000, statusIntervalMs: 600_000 });
+
+    it('stops promptly when aborted while waiting for a job to start', async () => {
+      const follow = new Recording(gitlab, newPendingJob(), slow());
+      await until(() => follow.events.length > 0);
+      follow.abort.abort();
+      await follow.done;
+      assert.deepEqual(follow.events.map((event) => event.type), ['job']);
+    });
+
+    it('stops promptly when aborted while waiting between polls', async () => {
+      const jobId = newPendingJob();
+      const runner = await ScriptedRunner.take(fake);
+      await runner.append(Buffer.from('output\n'));
+      const follow = new Recording(gitlab, jobId, slow());
+      await until(() => follow.deliveredSize > 0);
+      follow.abort.abort();
+      await follow.done;
+      assert.deepEqual(follow.events.map((event) => event.type), ['job', 'bytes'], 'nothing after the abort, no error');
+    });
+
+    for (const fault of [
+      { kind: 'serverError', status: 500 },
+      { kind: 'serverError', status: 502 },
+      { kind: 'rateLimit', retryAfter: 0 },
+      { kind: 'reset', bytes: 100 },
+      { kind: 'truncate', bytes: 100 },
+    ] as const) {
+      it(`reports ${fault.kind}${'status' in fault ? ` ${fault.status}` : ''} faults as retrying and still delivers exactly the log`, async () => {
+        const jobId = newPendingJob();
+        const runner = await ScriptedRunner.take(fake);
+        const follow = new Recording(gitlab, jobId, options());
+        await until(() => follow.events.length > 0); // failures from here on are passing ones, not a failed start
+        const chunks = pieces(LOG, 30);
+        for (const [index, chunk] of chunks.entries()) {
+          // Every few appends, the next two log requests (and one job request) fail.
+          if (index % 5 === 0) {
+            fake.faults.add({ route: new RegExp(`/jobs/${jobId}/trace$`), method: 'GET', times: 2, ...fault });
+            fake.faults.add({ route: new RegExp(`/jobs/${jobId}$`), method: 'GET', times: 1, ...fault });
+          }
+          await runner.append(chunk);
+          if (index % 5 === 4) await until(() => follow.deliveredSize === finalLog(jobId).length);
+        }
+        await runner.finish();
+        await follow.done;
+
+        assert.ok(follow.delivered().equals(LOG), 'delivered bytes equal the log');
+        const retrying = follow.ofType('retrying');
+        assert.ok(retrying.length > 0, 'failures were reported');
+        for (const event of retrying) {
+          assert.ok(event.error instanceof GitLabError);
+          assert.ok(['server-error', 'rate-limited', 'network'].includes(event.error.reason), event.error.message);
+        }
+        assert.equal(follow.last?.type, 'end');
+      });
+    }
+
+    it('ends with a typed error when the token stops working', async () => {
+      const token = 'glpat-follower-test-token-01';
+      fake.state.tokens.push({ id: 9001, token, name: 'follower test', userId: 1, scopes: ['api'], createdAt: new Date(), expiresAt: null, revoked: false });
+      const jobId = newPendingJob();
+      const runner = await ScriptedRunner.take(fake);
+      const follow = new Recording(new GitLab({ instanceUrl: fake.url, token, retry: { maxAttempts: 1 } }), jobId, options());
+      await runner.append(Buffer.from('output\n'));
+      await until(() => follow.deliveredSize > 0);
+
+      const record = fake.state.tokens.find((candidate) => candidate.token === token);
+      assert.ok(record);
+      record.revoked = true;
+      const error: unknown = await follow.done.then(
+        () => assert.fail('the follow ended without an error'),
+        (failure: unknown) => failure,
+      );
+      assert.ok(error instanceof GitLabHttpError, String(error));
+      assert.equal(error.status, 401);
+      assert.equal(error.reason, 'token-expired');
+      assert.equal(follow.ofType('retrying').length, 0, 'a 401 is not retried');
+    });
+  });
+}
