@@ -37,7 +37,12 @@ export class ArtifactsApi {
 
   /** One file from inside the archive, streamed by GitLab. */
   downloadFile(project: ProjectRef, archive: ArchiveSelector, artifactPath: string, signal?: AbortSignal): Promise<Download> {
-    const encodedPath = artifactPath.split('/').map(encodeURIComponent).join('/');
+    const segments = artifactPath.split('/');
+    // A URL resolves `..` and `.`: `a/../../x` would ask another endpoint, so such paths never leave here.
+    if (artifactPath.startsWith('/') || segments.some((segment) => segment === '..' || segment === '.' || segment === '')) {
+      return Promise.reject(new GitLabError('bad-request', 'GET artifact file', `"${artifactPath}" is not a path inside an archive (no leading /, no . or .. parts)`));
+    }
+    const encodedPath = segments.map(encodeURIComponent).join('/');
     const url =
       'jobId' in archive
         ? this.client.url(`${projectPath(project)}/jobs/${archive.jobId}/artifacts/${encodedPath}`)

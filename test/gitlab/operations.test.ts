@@ -3,7 +3,7 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { GitLab } from '../../src/gitlab';
-import { GitLabHttpError } from '../../src/gitlab/errors';
+import { GitLabError, GitLabHttpError } from '../../src/gitlab/errors';
 import { type FakeGitLab, startFakeGitLab, writeZip } from '../fake-gitlab';
 
 const PROJECT = 'demo-group/demo-app';
@@ -151,6 +151,12 @@ describe('GitLab API operations', () => {
       assert.match(await byJob.body.text(), /coverage: 81.4%/);
       const byRef = await gitlab.artifacts.downloadFile(PROJECT, { ref: 'main', job: 'build' }, 'dist/index.html');
       assert.match(await byRef.body.text(), /<title>demo-app<\/title>/);
+      const before = fake.requests.length;
+      for (const escaping of ['../../../user', 'dist/../../trace', '/etc/passwd', 'dist/./app.js']) {
+        const refused = await gitlab.artifacts.downloadFile(PROJECT, { jobId: build.id }, escaping).catch((error: unknown) => error);
+        assert.ok(refused instanceof GitLabError && refused.reason === 'bad-request', escaping);
+      }
+      assert.equal(fake.requests.length, before, 'no request left for a path that climbs out');
     });
 
     it('locates the archive and reads byte ranges there, or says ranges are not served', async () => {
