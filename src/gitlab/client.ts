@@ -1,4 +1,8 @@
-import { Agent, ProxyAgent, request, type Dispatcher, type FormData } from 'undici';
+import type { Dispatcher } from 'undici';
+// Deep imports (types in undici.d.ts): the package's index would bundle all of undici, fetch and WebSocket included.
+import requestWith from 'undici/lib/api/api-request.js';
+import Agent from 'undici/lib/dispatcher/agent.js';
+import ProxyAgent from 'undici/lib/dispatcher/proxy-agent.js';
 import type { Readable } from 'node:stream';
 import { GitLabAbortError, GitLabError, GitLabHttpError, parseErrorBody } from './errors';
 import { type RetryPolicy, DEFAULT_RETRY_POLICY, isRetryableStatus, retryDelayMs, sleep } from './retry';
@@ -40,7 +44,7 @@ export interface RequestEvent {
 export interface RequestOptions {
   query?: Query;
   json?: unknown;
-  body?: string | Buffer | Uint8Array | Readable | FormData;
+  body?: string | Buffer | Uint8Array | Readable;
   headers?: Record<string, string>;
   auth?: Auth;
   /** Safe to send again after a failure. Defaults to true for GET, HEAD, PUT and DELETE only. */
@@ -192,12 +196,13 @@ export class GitLabClient {
       body = JSON.stringify(options.json);
     }
     const timeout = options.timeoutMs ?? this.timeoutMs;
-    const raw = await request(url, {
-      method: method,
+    const raw = await requestWith.call(this.dispatcher, {
+      origin: url.origin,
+      path: url.pathname + url.search,
+      method,
       headers,
       body,
       signal: options.signal,
-      dispatcher: this.dispatcher,
       headersTimeout: timeout,
       bodyTimeout: timeout,
     });

@@ -1,8 +1,7 @@
-import { openAsBlob } from 'node:fs';
 import { basename } from 'node:path';
-import { FormData } from 'undici';
 import { type GitLabClient, readJson } from './client';
 import { type Download, toDownload } from './artifacts';
+import { multipartWithFile } from './multipart';
 import type { Job, Status, Variable } from './models';
 import { type Page, fetchPage } from './pagination';
 
@@ -102,13 +101,16 @@ export class RunnerApi {
     artifact: { filePath: string; filename?: string; artifactType?: string; artifactFormat?: string; expireIn?: string },
     signal?: AbortSignal,
   ): Promise<void> {
-    const form = new FormData();
-    form.append('token', jobToken);
-    form.append('file', await openAsBlob(artifact.filePath), artifact.filename ?? basename(artifact.filePath));
-    if (artifact.artifactType) form.append('artifact_type', artifact.artifactType);
-    if (artifact.artifactFormat) form.append('artifact_format', artifact.artifactFormat);
-    if (artifact.expireIn) form.append('expire_in', artifact.expireIn);
-    await this.client.send('POST', `/jobs/${jobId}/artifacts`, { auth: { jobToken }, body: form, signal });
+    const form = await multipartWithFile(
+      { token: jobToken, artifact_type: artifact.artifactType || undefined, artifact_format: artifact.artifactFormat || undefined, expire_in: artifact.expireIn || undefined },
+      { field: 'file', path: artifact.filePath, filename: artifact.filename ?? basename(artifact.filePath) },
+    );
+    await this.client.send('POST', `/jobs/${jobId}/artifacts`, {
+      auth: { jobToken },
+      headers: { 'content-type': form.contentType, 'content-length': String(form.contentLength) },
+      body: form.stream,
+      signal,
+    });
   }
 
   /** Another job's artifacts (a dependency), fetched with this job's token; redirects leave the token home. */
