@@ -46,6 +46,9 @@ export interface DownloadedFile {
 }
 
 const PROGRESS_INTERVAL_MS = 100;
+// Network chunks are 64 KiB; letting a megabyte queue while a write is in flight turns them into one writev
+// per batch instead of a thread-pool round trip per chunk (bench/artifacts: 0.45× → 0.7× curl's throughput).
+const WRITE_BATCH_BYTES = 1024 * 1024;
 
 /**
  * Streams `download` into `destFile` (replacing it, creating missing folders). Rejects with a GitLabError
@@ -64,7 +67,7 @@ export async function downloadToFile(download: Download, destFile: string, optio
   }
   const partial = siblingTempPath(target, 'partial');
   const check = new DownloadCheck(operation, download, options);
-  const file = createWriteStream(partial, { flags: 'wx' });
+  const file = createWriteStream(partial, { flags: 'wx', highWaterMark: WRITE_BATCH_BYTES });
   // pipeline() hands the first error to every stream; the first to emit it is where it came from.
   let failedFirst: 'network' | 'file' | undefined;
   download.body.once('error', () => (failedFirst ??= 'network'));

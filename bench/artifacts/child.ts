@@ -1,0 +1,67 @@
+// One measured process (forked by index.ts): an idle baseline that loads what a download loads, or a download
+// of the archive through our core. Reports its peak resident memory and timing to the parent over IPC.
+
+import { readFileSync } from 'node:fs';
+import { performance } from 'node:perf_hooks';
+import { GitLab } from '../../src/gitlab';
+import { downloadArchiveInto, downloadToFile } from '../../src/gitlab/archive/download';
+
+export type ChildMode = 'idle' | 'download' | 'download-extract';
+
+export interface ChildJob {
+  readonly mode: ChildMode;
+  readonly instanceUrl: string;
+  readonly token: string;
+  readonly project: string;
+  readonly jobId: number;
+  /** A file for `download`, a folder for `download-extract`. */
+  readonly destination: string;
+}
+
+export interface ChildReport {
+  readonly peakRssBytes: number;
+  readonly seconds: number;
+  readonly bytes: number;
+}
+
+/** The kernel's high-water mark of resident memory; elsewhere the highest of frequent samples. */
+function peakRssTracker(): () => number {
+  const fromKernel = (): number | undefined => {
+    try {
+      const kib = /^VmHWM:\s+(\d+) kB$/m.exec(readFileSync('/proc/self/status', 'utf8'))?.[1];
+      return kib === undefined ? undefined : Number(kib) * 1024;
+    } catch {
+      return undefined;
+    }
+  };
+  if (fromKernel() !== undefined) return () => fromKernel() ?? 0;
+  let peak = process.memoryUsage.rss();
+  const timer = setInterval(() => (peak = Math.max(peak, process.memoryUsage.rss())), 5);
+  timer.unref();
+  return () => Math.max(peak, process.memoryUsage.rss());
+}
+
+async function run(job: ChildJob): Promise<ChildReport> {
+  const peakRss = peakRssTracker();
+  const gitlab = new GitLab({ instanceUrl: job.instanceUrl, token: job.token });
+  const started = performance.now();
+  let bytes = 0;
+  if (job.mode === 'download') {
+    bytes = (await downloadToFile(await gitlab.artifacts.downloadArchive(job.project, { jobId: job.jobId }), job.destination)).size;
+  } else if (job.mode === 'download-extract') {
+    bytes = (await downloadArchiveInto(gitlab, job.project, { jobId: job.jobId }, job.destination)).archiveBytes;
+  } else {
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+  return { peakRssBytes: peakRss(), seconds: (performance.now() - started) / 1000, bytes };
+}
+
+process.once('message', (job: ChildJob) => {
+  run(job).then(
+    (report) => process.send?.(report, () => process.exit(0)),
+    (error: unknown) => {
+      console.error(error);
+      process.exit(1);
+    },
+  );
+});
