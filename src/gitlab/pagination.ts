@@ -23,7 +23,7 @@ export interface PageOptions {
 
 export interface AllPagesOptions {
   perPage?: number;
-  /** Pages fetched at once once the total is known. */
+  /** Pages fetched at once once the total is known (default: 10, so up to 1,100 items take two round trips). */
   concurrency?: number;
   /** Stop after this many items (rounded up to whole pages). */
   maxItems?: number;
@@ -31,6 +31,9 @@ export interface AllPagesOptions {
 }
 
 const MAX_PER_PAGE = 100;
+// Latency, not GitLab's work, dominates a listing: ten requests at once stay far below its rate limits
+// (2,000 requests a minute per user on gitlab.com) and make a 1,000-job pipeline two round trips, not four.
+const DEFAULT_CONCURRENCY = 10;
 
 /** One page of an offset-paginated list. */
 export async function getPage<T>(client: GitLabClient, path: string, query: Query = {}, options: PageOptions = {}): Promise<Page<T>> {
@@ -51,7 +54,7 @@ export async function getAll<T>(client: GitLabClient, path: string, query: Query
   if (first.totalPages !== undefined) {
     const lastPage = Math.min(first.totalPages, maxPages);
     const pageNumbers = Array.from({ length: Math.max(0, lastPage - 1) }, (_, index) => index + 2);
-    const pages = await mapWithConcurrency(pageNumbers, options.concurrency ?? 4, (page) =>
+    const pages = await mapWithConcurrency(pageNumbers, options.concurrency ?? DEFAULT_CONCURRENCY, (page) =>
       getPage<T>(client, path, query, { page, perPage, signal: options.signal }),
     );
     for (const page of pages) items.push(...page.items);
