@@ -1,0 +1,69 @@
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import type { Services } from '../services';
+import { type ArtifactsTarget } from './target';
+
+/**
+ * The folder a job's artifacts go to: `gitlabCiLens.artifacts.downloadFolder` with `${project}`, `${jobId}`
+ * and `${jobName}` filled in, relative to the project's repository, else to the workspace folder (asked
+ * when there are several). Undefined when the user dismissed the question.
+ */
+export async function artifactsFolder(services: Services, target: ArtifactsTarget): Promise<string | undefined> {
+  const relativeFolder = fillFolderTemplate(services.settings.artifactsDownloadFolder, target);
+  if (path.isAbsolute(relativeFolder)) return relativeFolder;
+  const base = await baseFolder(target);
+  return base && path.join(base, relativeFolder);
+}
+
+/**
+ * Fills the template. GitLab's names become safe path segments (a job may be called `deploy: eu/west`);
+ * the project path keeps its groups as folders. An archive named by ref has the ref in place of the id.
+ */
+export function fillFolderTemplate(template: string, target: ArtifactsTarget): string {
+  const { selector, job } = target;
+  const values: Record<string, string> = {
+    project: target.project.projectPath.split('/').map(safeSegment).join('/'),
+    jobId: safeSegment(job ? String(job.id) : 'jobId' in selector ? String(selector.jobId) : selector.ref),
+    jobName: safeSegment(job?.name ?? ('job' in selector ? selector.job : 'artifacts')),
+  };
+  return path.normalize(template.replace(/\$\{(project|jobId|jobName)\}/g, (_, name: string) => values[name]));
+}
+
+/** One folder name on any OS: no separators, nothing Windows reserves, never "." or "..". */
+function safeSegment(value: string): string {
+  // eslint-disable-next-line no-control-regex -- control characters are what is replaced
+  const cleaned = value.replace(/[<>:"/\\|?*\u0000-\u001f]/g, '-').replace(/[. ]+$/, '');
+  return cleaned === '' || cleaned === '.' || cleaned === '..' ? '_' : cleaned;
+}
+
+async function baseFolder(target: ArtifactsTarget): Promise<string | undefined> {
+  if (target.project.repositoryRoot) return target.project.repositoryRoot.fsPath;
+  const folders = vscode.workspace.workspaceFolders ?? [];
+  if (folders.length === 1) return folders[0].uri.fsPath;
+  if (folders.length === 0) {
+    throw new Error('Open a folder first: artifacts are downloaded into the workspace (or set gitlabCiLens.artifacts.downloadFolder to an absolute path).');
+  }
+  const picked = await vscode.window.showWorkspaceFolderPick({ placeHolder: `Download the artifacts of ${target.project.projectPath} into which folder?` });
+  return picked?.uri.fsPath;
+}
+
+/** True when `target` is free or the user agreed to replace it; automation passes `overwrite: true`. */
+export async function mayWrite(target: string, what: string, overwrite: boolean | undefined): Promise<boolean> {
+  if (overwrite === true || !(await exists(target))) return true;
+  const answer = await vscode.window.showWarningMessage(`${what} already exists at ${displayPath(target)}. Replace it?`, { modal: true }, 'Replace');
+  return answer === 'Replace';
+}
+
+async function exists(target: string): Promise<boolean> {
+  try {
+    await vscode.workspace.fs.stat(vscode.Uri.file(target));
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Relative to its workspace folder when inside one, as the Explorer shows it. */
+export function displayPath(target: string): string {
+  return vscode.workspace.asRelativePath(vscode.Uri.file(target), true);
+}

@@ -1,0 +1,56 @@
+import * as vscode from 'vscode';
+import { downloadArchiveInto } from '../../gitlab/archive/download';
+import { notify } from '../commands/actions/shared';
+import { registerCommand } from '../commands/register';
+import type { Services } from '../services';
+import { artifactsFolder, displayPath, mayWrite } from './destination';
+import { withDownloadProgress } from './progress';
+import { automationOptions, resolveArtifactsTarget, targetTitle } from './target';
+
+export interface DownloadedArtifacts {
+  /** Absolute. */
+  folder: string;
+  /** Absolute; only with `gitlabCiLens.artifacts.keepZip`. */
+  zipFile?: string;
+  files: number;
+}
+
+/**
+ * "Download Artifacts…": the job's archive, downloaded and extracted into the folder the settings name.
+ * Automation: `(project, job | { jobId } | { ref, job }, { overwrite: true })`; returns what was written.
+ */
+export function registerDownloadArtifacts(services: Services): void {
+  registerCommand(services, 'gitlabCiLens.downloadArtifacts', 'Download artifacts', async (...args: unknown[]): Promise<DownloadedArtifacts | undefined> => {
+    const target = await resolveArtifactsTarget(services, args);
+    if (!target) return undefined;
+    const folder = await artifactsFolder(services, target);
+    if (!folder || !(await mayWrite(folder, 'The artifacts folder', automationOptions<{ overwrite: boolean }>(args).overwrite))) return undefined;
+    const gitlab = await services.gitlabFor(target.project);
+    const title = targetTitle(target);
+    const result = await withDownloadProgress(`Downloading the artifacts of ${title}`, (signal, onProgress) =>
+      downloadArchiveInto(gitlab, target.project.projectPath, target.selector, folder, {
+        overwrite: true, // asked above
+        keepZip: services.settings.keepArtifactZip,
+        expectedSize: target.job?.artifacts_file?.size,
+        signal,
+        onProgress,
+      }),
+    );
+    const files = result.entries.filter((entry) => entry.type === 'file').length;
+    services.log.info(`Downloaded the artifacts of ${title} (${result.archiveBytes} bytes, ${files} files) to ${result.destDir}`);
+    announce(services, `Downloaded ${files} ${files === 1 ? 'file' : 'files'} of ${title} to ${displayPath(result.destDir)}.`, result.destDir);
+    return { folder: result.destDir, ...(result.zipFile === undefined ? {} : { zipFile: result.zipFile }), files };
+  });
+}
+
+function announce(services: Services, message: string, folder: string): void {
+  const uri = vscode.Uri.file(folder);
+  const inWorkspace = vscode.workspace.getWorkspaceFolder(uri) !== undefined;
+  notify(
+    services,
+    'info',
+    message,
+    ...(inWorkspace ? [{ title: 'Reveal in Explorer', run: () => vscode.commands.executeCommand('revealInExplorer', uri) }] : []),
+    { title: 'Open Folder', run: () => vscode.commands.executeCommand('vscode.openFolder', uri, { forceNewWindow: true }) },
+  );
+}

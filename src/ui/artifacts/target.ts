@@ -1,0 +1,85 @@
+import * as vscode from 'vscode';
+import type { ArchiveSelector } from '../../gitlab/artifacts';
+import type { Job } from '../../gitlab/models';
+import { jobCapabilities } from '../../gitlab/status';
+import { pickProject, resolveJob } from '../commands/pick';
+import type { ProjectContext, Services } from '../services';
+import { ArchiveEntryNode, ArtifactNode } from '../tree/nodes';
+
+/** The archive an artifact command acts on. */
+export interface ArtifactsTarget {
+  project: ProjectContext;
+  selector: ArchiveSelector;
+  /** Unknown for an archive named by branch or tag: GitLab picks the job when it answers. */
+  job?: Job;
+}
+
+/** "'build' (#5001)", or "'build' of main" when only the ref is known. */
+export function targetTitle(target: ArtifactsTarget): string {
+  if (target.job) return `'${target.job.name}' (#${target.job.id})`;
+  return 'jobId' in target.selector ? `#${target.selector.jobId}` : `'${target.selector.job}' of ${target.selector.ref}`;
+}
+
+/**
+ * From a tree node (job, archive or one of its entries), from automation arguments — `(project, job)` or
+ * `(project, { jobId } | { ref, job })` — else asked: a job of a pipeline, a job id, or a branch or tag and
+ * a job name.
+ */
+export async function resolveArtifactsTarget(services: Services, args: unknown[]): Promise<ArtifactsTarget | undefined> {
+  const [first, second] = args;
+  if (first instanceof ArtifactNode || first instanceof ArchiveEntryNode) return { project: first.project, selector: { jobId: first.job.id }, job: first.job };
+  if (isProjectContext(first) && isArchiveSelector(second)) return withJob(services, first, second);
+  if (first !== undefined) return fromJob(await resolveJob(services, args));
+
+  const how = await vscode.window.showQuickPick(
+    [
+      { label: 'From a pipeline…', way: 'pipeline' as const },
+      { label: 'By job ID…', way: 'jobId' as const },
+      { label: 'By branch or tag and job name…', way: 'ref' as const, detail: 'The job of the newest successful pipeline there' },
+    ],
+    { placeHolder: 'Whose artifacts?' },
+  );
+  if (!how) return undefined;
+  if (how.way === 'pipeline') return fromJob(await resolveJob(services, [], (job) => jobCapabilities(job).hasArchive, 'Which job’s artifacts?'));
+  const project = await pickProject(services);
+  if (!project) return undefined;
+  if (how.way === 'jobId') {
+    const jobId = await vscode.window.showInputBox({
+      prompt: `A job ID in ${project.projectPath}`,
+      validateInput: (value) => (/^\d+$/.test(value.trim()) ? undefined : 'A job ID is a number'),
+    });
+    return jobId === undefined ? undefined : withJob(services, project, { jobId: Number(jobId.trim()) });
+  }
+  const ref = await vscode.window.showInputBox({ prompt: 'Branch or tag', value: project.branch, validateInput: (value) => (value.trim() ? undefined : 'Name a branch or tag') });
+  if (ref === undefined) return undefined;
+  const job = await vscode.window.showInputBox({ prompt: `Job name in the newest successful pipeline of ${ref.trim()}`, validateInput: (value) => (value.trim() ? undefined : 'Name a job') });
+  return job === undefined ? undefined : { project, selector: { ref: ref.trim(), job: job.trim() } };
+}
+
+/** A job id is looked up, so names and sizes are known (and a wrong id fails before anything is written). */
+async function withJob(services: Services, project: ProjectContext, selector: ArchiveSelector): Promise<ArtifactsTarget> {
+  if (!('jobId' in selector)) return { project, selector };
+  const gitlab = await services.gitlabFor(project);
+  return { project, selector, job: await gitlab.jobs.get(project.projectPath, selector.jobId) };
+}
+
+function fromJob(target: { project: ProjectContext; job: Job } | undefined): ArtifactsTarget | undefined {
+  return target && { project: target.project, selector: { jobId: target.job.id }, job: target.job };
+}
+
+export function isProjectContext(value: unknown): value is ProjectContext {
+  return typeof value === 'object' && value !== null && 'key' in value && 'instanceUrl' in value && 'projectPath' in value;
+}
+
+function isArchiveSelector(value: unknown): value is ArchiveSelector {
+  if (typeof value !== 'object' || value === null) return false;
+  const candidate = value as Record<string, unknown>;
+  return typeof candidate.jobId === 'number' || (typeof candidate.ref === 'string' && typeof candidate.job === 'string');
+}
+
+/** The last argument when it is a plain options object (automation), e.g. `{ overwrite: true }`. */
+export function automationOptions<T extends object>(args: unknown[]): Partial<T> {
+  const last = args[args.length - 1];
+  const plain = typeof last === 'object' && last !== null && Object.getPrototypeOf(last) === Object.prototype;
+  return plain && !isProjectContext(last) && !isArchiveSelector(last) && !('stage' in last) ? last : {};
+}
