@@ -58,11 +58,9 @@ export function registerMcpServerProvider(
 
   const changed = new vscode.EventEmitter<void>();
   const version = (context.extension.packageJSON as { version?: unknown }).version;
-  context.subscriptions.push(
-    changed,
-    onDidChangeAccount(() => changed.fire()),
-    vscode.workspace.onDidChangeWorkspaceFolders(() => changed.fire()),
-    api.register(MCP_PROVIDER_ID, {
+  let registration: vscode.Disposable;
+  try {
+    registration = api.register(MCP_PROVIDER_ID, {
       onDidChangeMcpServerDefinitions: changed.event,
       async provideMcpServerDefinitions() {
         const account = await getAccount();
@@ -84,6 +82,17 @@ export function registerMcpServerProvider(
         server.env = { ...server.env, GITLAB_URL: account.instanceUrl, GITLAB_TOKEN: account.token };
         return server;
       },
-    }),
+    });
+  } catch {
+    // VS Code 1.100 has the API as a proposal that refuses providers contributed the finalized way
+    // (contributes.mcpServerDefinitionProviders): no MCP there, and the rest of activation goes on.
+    changed.dispose();
+    return;
+  }
+  context.subscriptions.push(
+    changed,
+    registration,
+    onDidChangeAccount(() => changed.fire()),
+    vscode.workspace.onDidChangeWorkspaceFolders(() => changed.fire()),
   );
 }
