@@ -6,7 +6,8 @@ import { performance } from 'node:perf_hooks';
 import { GitLab } from '../../src/gitlab';
 import { downloadArchiveInto, downloadToFile } from '../../src/gitlab/archive/download';
 
-export type ChildMode = 'idle' | 'download' | 'download-extract';
+/** `receive` reads the body and drops it: what receiving alone costs, for context. */
+export type ChildMode = 'idle' | 'receive' | 'download' | 'download-extract';
 
 export interface ChildJob {
   readonly mode: ChildMode;
@@ -48,6 +49,8 @@ async function run(job: ChildJob): Promise<ChildReport> {
   let bytes = 0;
   if (job.mode === 'download') {
     bytes = (await downloadToFile(await gitlab.artifacts.downloadArchive(job.project, { jobId: job.jobId }), job.destination)).size;
+  } else if (job.mode === 'receive') {
+    for await (const chunk of (await gitlab.artifacts.downloadArchive(job.project, { jobId: job.jobId })).body as AsyncIterable<Buffer>) bytes += chunk.length;
   } else if (job.mode === 'download-extract') {
     bytes = (await downloadArchiveInto(gitlab, job.project, { jobId: job.jobId }, job.destination)).archiveBytes;
   } else {

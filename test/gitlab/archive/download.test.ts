@@ -72,9 +72,10 @@ describe('artifact downloads over the fake GitLab', () => {
     }
   }
 
-  for (const [redirect, etag] of [[true, true], [true, false], [false, true], [false, false]] as const) {
-    it(`downloads and extracts an archive ${redirect ? 'from object storage' : 'from GitLab itself'}, ${etag ? 'checking the sha256 ETag' : 'without an ETag'}`, async () => {
-      Object.assign(gl.features, { artifactsRedirect: redirect, artifactEtag: etag });
+  for (const [redirect, ranges, etag] of [[true, true, true], [true, false, true], [true, true, false], [false, true, true], [false, true, false]] as const) {
+    const from = redirect ? `from object storage ${ranges ? 'that serves ranges' : 'that ignores Range'}` : 'from GitLab itself';
+    it(`downloads and extracts an archive ${from}, ${etag ? 'checking the sha256 ETag' : 'without an ETag'}`, async () => {
+      Object.assign(gl.features, { artifactsRedirect: redirect, objectStorageRanges: ranges, artifactEtag: etag });
       const destDir = join(root.path, 'artifacts', `${jobId}-build`);
 
       const result = await downloadArchiveInto(gitlab, PROJECT, { jobId }, destDir, { expectedSize: archive.length });
