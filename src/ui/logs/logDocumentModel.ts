@@ -1,0 +1,116 @@
+import * as vscode from 'vscode';
+import type { Job } from '../../gitlab/models';
+import { lineToPlainText, type RenderedLine } from '../../gitlab/trace/renderer';
+import { jobTitleLine, restartLine, RULE } from './jobSummary';
+import { styleClasses } from './styleDecorations';
+
+/** The header's size never changes, so log lines (and their ranges) keep their line numbers as it fills in. */
+const HEADER_LINES = 3;
+
+/** A style class's ranges, in line order; `shown` of them were last given to the editors. */
+export interface StyledRanges {
+  ranges: vscode.Range[];
+  shown: number;
+}
+
+interface Section {
+  start: number;
+  /** The section's footer line, once it closed. */
+  end?: number;
+  collapsed: boolean;
+}
+
+/**
+ * What a job-log document shows: a header, the rendered log as it grows, a status at the end, plus the style
+ * ranges and sections that decorate and fold it. Line numbers are the document's.
+ */
+export class LogDocumentModel {
+  readonly styles = new Map<string, StyledRanges>();
+  private header: string[];
+  private lines: string[] = [];
+  private status: string[] = [];
+  private sections: Section[] = [];
+  private openSections: Section[] = [];
+
+  constructor(jobId: number) {
+    this.header = [`Job #${jobId}`, '', RULE];
+  }
+
+  get lineCount(): number {
+    return HEADER_LINES + this.lines.length + this.status.length;
+  }
+
+  setJob(job: Job): void {
+    this.header = [jobTitleLine(job), job.web_url, RULE];
+  }
+
+  /** The lines under the log (what the follow is doing, or how the job ended). */
+  setStatus(...lines: string[]): void {
+    this.status = lines.length > 0 ? [RULE, ...lines] : [];
+  }
+
+  add(rendered: readonly RenderedLine[]): void {
+    for (const line of rendered) {
+      const number = HEADER_LINES + this.lines.length;
+      const text = lineToPlainText(line);
+      this.lines.push(text);
+      if (line.kind === 'section-start') {
+        const section: Section = { start: number, collapsed: line.collapsed };
+        this.sections.push(section);
+        this.openSections.push(section);
+      } else if (line.kind === 'section-end') {
+        const section = this.openSections.pop();
+        if (section) section.end = number;
+      }
+      if (line.kind !== 'section-end' && line.spans.length > 0) {
+        // Spans index the line's own text; the plain line has the time and indentation before it.
+        const offset = text.length - line.text.length;
+        for (const span of line.spans) {
+          const range = new vscode.Range(number, offset + span.start, number, offset + span.end);
+          for (const styleClass of styleClasses(span.style)) this.rangesOf(styleClass).ranges.push(range);
+        }
+      }
+    }
+  }
+
+  /** The log is void (it shrank or was rewritten): start again under a line that says why. */
+  restart(reason: string): void {
+    this.clear();
+    this.lines.push(restartLine(reason));
+  }
+
+  /** No log lines any more. Style classes stay, empty, so the editors' decorations of them get cleared too. */
+  clear(): void {
+    this.lines = [];
+    this.status = [];
+    this.sections = [];
+    this.openSections = [];
+    for (const styled of this.styles.values()) styled.ranges = [];
+  }
+
+  text(): string {
+    return [...this.header, ...this.lines, ...this.status].join('\n');
+  }
+
+  /** Each section from its header to the line before its footer, so a folded section still shows its duration. */
+  foldingRanges(lineCount: number): vscode.FoldingRange[] {
+    const lastLogLine = HEADER_LINES + this.lines.length - 1;
+    return this.sections
+      .map((section) => new vscode.FoldingRange(section.start, (section.end ?? lastLogLine + 1) - 1, vscode.FoldingRangeKind.Region))
+      .filter((range) => range.end > range.start && range.end < lineCount);
+  }
+
+  /** Header lines of the sections the runner asked to show collapsed (`[collapsed=true]`), once they closed. */
+  collapsedSections(): number[] {
+    return this.sections.filter((section) => section.collapsed && section.end !== undefined).map((section) => section.start);
+  }
+
+  private rangesOf(styleClass: string): StyledRanges {
+    let styled = this.styles.get(styleClass);
+    if (!styled) {
+      styled = { ranges: [], shown: 0 };
+      this.styles.set(styleClass, styled);
+    }
+    return styled;
+  }
+}
