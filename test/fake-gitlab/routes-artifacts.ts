@@ -6,7 +6,7 @@ import { invalidParam, jsonReply, notFound, paramBoolean, paramString, recordNot
 import type { JobRecord, ProjectRecord, StoredArtifact } from './model';
 import type { Features } from './types';
 import { buildIn, byIdDesc, pagedJson, projectAccess } from './route-helpers';
-import { listZip } from './zip-reader';
+import { listZip, type ZipEntryInfo } from './zip-reader';
 
 /** How long after DELETE /projects/:id/artifacts the background expiry runs. */
 const projectExpiryDelayMs = 50;
@@ -39,13 +39,32 @@ async function archiveTree(ctx: ApiContext, artifact: StoredArtifact | undefined
   const params = await ctx.params();
   const base = checkedEntryPath((paramString(params, 'path') ?? '').replace(/^\/+|\/+$/g, ''));
   const recursive = paramBoolean(params, 'recursive') ?? false;
-  const entries = await listZip(artifact.filePath);
+  const entries = withImpliedFolders(await listZip(artifact.filePath));
   if (base !== '' && !entries.some((e) => e.path === base && e.type === 'directory')) throw notFound();
   const prefix = base === '' ? '' : `${base}/`;
   const listed = entries.filter((e) => e.path.startsWith(prefix) && (recursive || !e.path.slice(prefix.length).includes('/')));
   return pagedJson(ctx, listed, (e) => ({
     name: path.posix.basename(e.path), path: e.path, type: e.type, size: e.size, mode: e.type === 'directory' ? '040000' : '100644',
   }));
+}
+
+/**
+ * GitLab lists from the archive's metadata, where every folder of a file's path is an entry even when the
+ * zip stores none for it (runners' zips often do not): add the folders the paths imply.
+ */
+function withImpliedFolders(entries: ZipEntryInfo[]): ZipEntryInfo[] {
+  const known = new Set(entries.map((entry) => entry.path));
+  const implied: ZipEntryInfo[] = [];
+  for (const entry of entries) {
+    const parts = entry.path.split('/');
+    for (let depth = 1; depth < parts.length; depth++) {
+      const folder = parts.slice(0, depth).join('/');
+      if (known.has(folder)) continue;
+      known.add(folder);
+      implied.push({ path: folder, type: 'directory', size: 0 });
+    }
+  }
+  return [...entries, ...implied].sort((a, b) => a.path.localeCompare(b.path));
 }
 
 export function registerArtifactRoutes(router: ApiRouter, features: Features): void {

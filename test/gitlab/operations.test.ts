@@ -176,6 +176,8 @@ describe('GitLab API operations', () => {
       const tree = await gitlab.artifacts.tree(PROJECT, build.id, { path: 'dist', recursive: true });
       assert.ok(tree);
       assert.ok(tree.items.some((entry) => entry.path === 'dist/assets/styles/main.css' && entry.type === 'file'));
+      const root = await gitlab.artifacts.tree(PROJECT, build.id);
+      assert.deepEqual(root?.items.filter((entry) => entry.type === 'directory').map((entry) => entry.name), ['coverage', 'dist', 'logs', 'reports'], 'folders the zip only implies are listed too');
       fake.features.artifactsTree = false;
       assert.equal(await gitlab.artifacts.tree(PROJECT, build.id), undefined);
     });
