@@ -84,8 +84,8 @@ export function registerMcpServerProvider(
       },
     });
   } catch {
-    // VS Code 1.100 has the API as a proposal that refuses providers contributed the finalized way
-    // (contributes.mcpServerDefinitionProviders): no MCP there, and the rest of activation goes on.
+    // VS Code 1.100 has the API under its proposal's contribution point (contributes.modelContextServerCollections,
+    // declared too); should a version refuse both, there is no MCP there and the rest of activation goes on.
     changed.dispose();
     return;
   }
