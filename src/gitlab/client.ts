@@ -1,8 +1,4 @@
 import type { Dispatcher } from 'undici';
-// Deep imports (types in undici.d.ts): the package's index would bundle all of undici, fetch and WebSocket included.
-import requestWith from 'undici/lib/api/api-request.js';
-import Agent from 'undici/lib/dispatcher/agent.js';
-import ProxyAgent from 'undici/lib/dispatcher/proxy-agent.js';
 import type { Readable } from 'node:stream';
 import { GitLabAbortError, GitLabError, GitLabHttpError, parseErrorBody } from './errors';
 import { type RetryPolicy, DEFAULT_RETRY_POLICY, isRetryableStatus, retryDelayMs, sleep } from './retry';
@@ -72,7 +68,7 @@ export class GitLabClient {
   readonly instanceUrl: URL;
   readonly apiUrl: URL;
   private readonly retryPolicy: RetryPolicy;
-  private readonly dispatcher: Dispatcher;
+  private dispatcher: Promise<Dispatcher> | undefined;
   private readonly timeoutMs: number;
 
   constructor(private readonly options: GitLabClientOptions) {
@@ -80,7 +76,6 @@ export class GitLabClient {
     this.apiUrl = new URL('api/v4/', this.instanceUrl);
     this.retryPolicy = { ...DEFAULT_RETRY_POLICY, ...options.retry };
     this.timeoutMs = options.timeoutMs ?? 30_000;
-    this.dispatcher = options.dispatcher ?? createDispatcher(options);
   }
 
   /** An API URL: `path` is relative to `/api/v4` (e.g. `/projects/42/jobs`). */
@@ -196,7 +191,9 @@ export class GitLabClient {
       body = JSON.stringify(options.json);
     }
     const timeout = options.timeoutMs ?? this.timeoutMs;
-    const raw = await requestWith.call(this.dispatcher, {
+    const { request } = await loadUndici();
+    this.dispatcher ??= this.options.dispatcher ? Promise.resolve(this.options.dispatcher) : createDispatcher(this.options);
+    const raw = await request.call(await this.dispatcher, {
       origin: url.origin,
       path: url.pathname + url.search,
       method,
@@ -323,8 +320,25 @@ function errorCode(cause: unknown): string | undefined {
   return undefined;
 }
 
-function createDispatcher(options: GitLabClientOptions): Dispatcher {
+async function createDispatcher(options: GitLabClientOptions): Promise<Dispatcher> {
+  const { Agent, ProxyAgent } = await loadUndici();
   const tls = { ca: options.tls?.ca, rejectUnauthorized: options.tls?.rejectUnauthorized ?? true };
   if (options.proxyUrl) return new ProxyAgent({ uri: options.proxyUrl, requestTls: tls });
   return new Agent({ connect: tls });
+}
+
+let undici: Promise<{ request: typeof import('undici/lib/api/api-request.js'); Agent: typeof import('undici/lib/dispatcher/agent.js'); ProxyAgent: typeof import('undici/lib/dispatcher/proxy-agent.js') }> | undefined;
+
+/**
+ * undici, loaded with the first request: evaluating it takes longer than the rest of the extension's
+ * activation, which sends none. Deep imports (types in undici.d.ts): the package's index would bring all
+ * of undici, fetch and WebSocket included.
+ */
+function loadUndici(): NonNullable<typeof undici> {
+  undici ??= Promise.all([
+    import('undici/lib/api/api-request.js'),
+    import('undici/lib/dispatcher/agent.js'),
+    import('undici/lib/dispatcher/proxy-agent.js'),
+  ]).then(([request, agent, proxyAgent]) => ({ request: request.default, Agent: agent.default, ProxyAgent: proxyAgent.default }));
+  return undici;
 }
