@@ -8,7 +8,9 @@ import * as vscode from 'vscode';
 import type { ExtensionApi } from '../../src/extension';
 import type { Job } from '../../src/gitlab/models';
 import { renderTraceText } from '../../src/gitlab/trace/renderer';
+import type { FollowResult } from '../../src/ui/logs/feed';
 import type { FollowHandle } from '../../src/ui/logs/followedChannels';
+import { jobOutcomeLine } from '../../src/ui/logs/jobSummary';
 import type { OpenedLog } from '../../src/ui/logs/logDocuments';
 import type { ProjectContext, Services } from '../../src/ui/services';
 import { type FakeGitLab, startFakeGitLab } from '../fake-gitlab';
@@ -87,12 +89,25 @@ describe('job logs', function () {
     return document?.getText();
   }
 
-  /** The channel's text once it shows how the job ended. */
-  function channelFooter(channelName: string): Promise<string> {
-    return waitFor(() => {
-      const shown = channelText(channelName);
-      return shown?.includes('Job succeeded') ? shown : undefined;
-    }, `the footer in ${channelName}`);
+  /** The job a follow saw finish; any other outcome fails the test. */
+  async function finishedJob(done: Promise<FollowResult>): Promise<Job> {
+    const result = await done;
+    assert.equal(result.outcome, 'finished', JSON.stringify(result));
+    return result.job;
+  }
+
+  /** Text once it ends with the line saying how `job` ended: only then is the whole log in. */
+  function whole(text: string | undefined, job: Job): string | undefined {
+    return text?.trimEnd().endsWith(jobOutcomeLine(job)) ? text : undefined;
+  }
+
+  function wholeChannel(channelName: string, job: Job): Promise<string> {
+    return waitFor(() => whole(channelText(channelName), job), `the footer in ${channelName}`);
+  }
+
+  async function wholeDocument(uri: vscode.Uri, job: Job): Promise<string> {
+    const document = await vscode.workspace.openTextDocument(uri);
+    return waitFor(() => whole(document.getText(), job), `the outcome at the end of ${uri.toString()}`);
   }
 
   it('follows a running job in an output channel: the log fills in, then the footer says how it ended', async function () {
@@ -104,10 +119,9 @@ describe('job logs', function () {
     const ran = await runner.runNextJob();
     assert.equal(ran?.job.id, job.id);
 
-    const result = await handle.done;
-    assert.equal(result.outcome, 'finished');
-    assert.equal(result.outcome === 'finished' && result.job.status, 'success');
-    const text = await channelFooter(handle.channelName);
+    const ended = await finishedJob(handle.done);
+    assert.equal(ended.status, 'success');
+    const text = await wholeChannel(handle.channelName, ended);
     assert.ok(text.startsWith(`Job ${job.name} #${job.id} · stage test`), text.slice(0, 200));
     assert.match(text, /… GitLab did not answer \(server error\); trying again in \d+ s\n/);
     assert.ok(text.includes(renderTraceText(finalLog(job))), 'the rendered log, whole and in order');
@@ -123,10 +137,10 @@ describe('job logs', function () {
     await Promise.all([runner.runNextJob(), runner.runNextJob()]);
     for (const [index, job] of jobs.entries()) {
       const handle = handles[index];
-      assert.equal((await handle.done).outcome, 'finished');
+      const ended = await finishedJob(handle.done);
       // The Output view shows one channel at a time: show each to read it.
       await vscode.commands.executeCommand('gitlabCiLens.followJobLog', project, job);
-      assert.ok((await channelFooter(handle.channelName)).includes(renderTraceText(finalLog(job))), `${job.name}'s own log`);
+      assert.ok((await wholeChannel(handle.channelName, ended)).includes(renderTraceText(finalLog(job))), `${job.name}'s own log`);
     }
   });
 
@@ -136,12 +150,8 @@ describe('job logs', function () {
     assert.equal(opened.uri.scheme, 'gitlab-job-log');
     assert.equal(vscode.window.activeTextEditor?.document.uri.toString(), opened.uri.toString());
     await runner.runNextJob();
-    const result = await opened.done;
-    assert.equal(result.outcome, 'finished');
-
+    const text = await wholeDocument(opened.uri, await finishedJob(opened.done));
     const document = await vscode.workspace.openTextDocument(opened.uri);
-    await waitFor(() => document.getText().includes('Job succeeded'), 'the outcome at the end of the document');
-    const text = document.getText();
     assert.ok(text.startsWith(`Job ${job.name} #${job.id}`));
     assert.ok(text.includes(renderTraceText(finalLog(job))), 'the rendered log, whole and in order');
     const folds = await vscode.commands.executeCommand<vscode.FoldingRange[]>('vscode.executeFoldingRangeProvider', opened.uri);
@@ -154,18 +164,30 @@ describe('job logs', function () {
     await vscode.workspace.getConfiguration('gitlabCiLens').update('log.timestamps', 'show', vscode.ConfigurationTarget.Global);
     const job = await finishedTimestampedJob();
     const opened = await vscode.commands.executeCommand<OpenedLog>('gitlabCiLens.openJobLog', project, job);
-    assert.equal((await opened.done).outcome, 'finished');
-    const document = await vscode.workspace.openTextDocument(opened.uri);
-    await waitFor(() => document.getText().includes('Job succeeded'), 'the whole log');
-    assert.ok(document.getText().includes(renderTraceText(finalLog(job), { timestamps: 'show' })));
+    const text = await wholeDocument(opened.uri, await finishedJob(opened.done));
+    assert.ok(text.includes(renderTraceText(finalLog(job), { timestamps: 'show' })));
 
     // `[collapsed=true]` on `section_script_step_1`, whose header reads "$ multi-line command".
-    const header = document.getText().split('\n').findIndex((line) => line.includes('▸ $ multi-line command'));
+    const header = text.split('\n').findIndex((line) => line.includes('▸ $ multi-line command'));
     assert.ok(header > 0);
     const editor = await waitFor(() => vscode.window.activeTextEditor, 'the log editor');
     const hidden = () => !editor.visibleRanges.some((range) => range.contains(new vscode.Position(header + 1, 0)));
     await waitFor(hidden, 'the collapsed section folded', 5000);
     await takeScreenshot('job-log-document-folded', { waitFor: '.monaco-editor' });
+  });
+
+  it('shows a 4 MB log whole, however much of it arrives while the document opens', async function () {
+    // A real runner log without timestamps (so the setting does not matter), repeated to 4 MB.
+    const sample = fake.state.findJobs({ projectId: 1, status: 'success' }).map((record) => record.trace.toBuffer()).find((log) => log.length > 0 && !log.includes('Z 00O '));
+    assert.ok(sample);
+    const [pending] = await pendingJobs('big log');
+    assert.ok(pending);
+    fake.state.setJobTrace(pending.id, Buffer.alloc(4 * 1024 * 1024, sample));
+    fake.state.setJobStatus(pending.id, 'success');
+    const job = await (await services.gitlabFor(project)).jobs.get(PROJECT_PATH, pending.id);
+    const opened = await vscode.commands.executeCommand<OpenedLog>('gitlabCiLens.openJobLog', project, job);
+    const text = await wholeDocument(opened.uri, await finishedJob(opened.done));
+    assert.ok(text.includes(renderTraceText(finalLog(job))));
   });
 
   it('stops following on request, the channel saying so', async function () {
@@ -186,10 +208,8 @@ describe('job logs', function () {
     const reopened = await vscode.commands.executeCommand<OpenedLog>('gitlabCiLens.openJobLog', project, job);
     assert.notEqual(reopened.done, opened.done);
     await runner.runNextJob();
-    assert.equal((await reopened.done).outcome, 'finished');
-    const document = await vscode.workspace.openTextDocument(reopened.uri);
-    await waitFor(() => document.getText().includes('Job succeeded'), 'the whole log');
-    assert.ok(document.getText().includes(renderTraceText(finalLog(job))));
+    const text = await wholeDocument(reopened.uri, await finishedJob(reopened.done));
+    assert.ok(text.includes(renderTraceText(finalLog(job))));
   });
 
   it('saves the raw log byte for byte to the path automation gives', async function () {

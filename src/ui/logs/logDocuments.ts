@@ -49,6 +49,7 @@ export class JobLogDocuments implements vscode.TextDocumentContentProvider, vsco
       vscode.workspace.registerTextDocumentContentProvider(JOB_LOG_SCHEME, this),
       vscode.languages.registerFoldingRangeProvider({ scheme: JOB_LOG_SCHEME }, this),
       vscode.window.tabGroups.onDidChangeTabs((event) => this.tabsClosed(event.closed)),
+      vscode.workspace.onDidOpenTextDocument((document) => this.opened(document)),
       vscode.workspace.onDidCloseTextDocument((document) => this.close(document.uri)),
       vscode.workspace.onDidChangeTextDocument((event) => this.shown(event.document)),
       vscode.window.onDidChangeVisibleTextEditors((editors) => {
@@ -152,6 +153,15 @@ export class JobLogDocuments implements vscode.TextDocumentContentProvider, vsco
     clearTimeout(log.refresh);
     log.refresh = undefined;
     this.changes.fire(uri);
+  }
+
+  /**
+   * VS Code drops change events for a document it has not finished opening, and a big log can grow a lot
+   * while it opens: ask it to read the text again once the document exists.
+   */
+  private opened(document: vscode.TextDocument): void {
+    const log = this.logs.get(document.uri.toString());
+    if (log) this.refreshNow(document.uri, log);
   }
 
   /** The document took new text: decorate what it now holds. */
