@@ -11,8 +11,13 @@ import { jobOutcomeLine, retryingLine, waitingLine, waitsToStart } from './jobSu
 import { LogDocumentModel } from './logDocumentModel';
 import { StyleDecorations } from './styleDecorations';
 
-/** How often a growing document is refreshed at most: VS Code re-reads the whole text each time. */
-const REFRESH_MS = 250;
+/**
+ * How often a growing document is refreshed at most: VS Code re-reads the whole text each time, so a long
+ * log waits longer (250 ms for a short one, about 1.5 s at 20,000 lines, 2 s at most).
+ */
+function refreshDelayMs(lineCount: number): number {
+  return Math.min(2000, 250 + Math.round(lineCount / 16));
+}
 const FOLLOWING = '… Following the log as it grows';
 
 /** What "Open Job Log" hands automation. */
@@ -51,7 +56,7 @@ export class JobLogDocuments implements vscode.TextDocumentContentProvider, vsco
       vscode.window.tabGroups.onDidChangeTabs((event) => this.tabsClosed(event.closed)),
       vscode.workspace.onDidOpenTextDocument((document) => this.opened(document)),
       vscode.workspace.onDidCloseTextDocument((document) => this.close(document.uri)),
-      vscode.workspace.onDidChangeTextDocument((event) => this.shown(event.document)),
+      vscode.workspace.onDidChangeTextDocument((event) => this.shown(event)),
       vscode.window.onDidChangeVisibleTextEditors((editors) => {
         for (const editor of editors) if (editor.document.uri.scheme === JOB_LOG_SCHEME) this.decorate(editor.document, true);
       }),
@@ -146,7 +151,7 @@ export class JobLogDocuments implements vscode.TextDocumentContentProvider, vsco
   }
 
   private scheduleRefresh(uri: vscode.Uri, log: OpenLog): void {
-    log.refresh ??= setTimeout(() => this.refreshNow(uri, log), REFRESH_MS);
+    log.refresh ??= setTimeout(() => this.refreshNow(uri, log), refreshDelayMs(log.model.lineCount));
   }
 
   private refreshNow(uri: vscode.Uri, log: OpenLog): void {
@@ -164,9 +169,13 @@ export class JobLogDocuments implements vscode.TextDocumentContentProvider, vsco
     if (log) this.refreshNow(document.uri, log);
   }
 
-  /** The document took new text: decorate what it now holds. */
-  private shown(document: vscode.TextDocument): void {
-    if (document.uri.scheme === JOB_LOG_SCHEME) this.decorate(document, false);
+  /**
+   * The document took new text: decorate what it now holds. Past 100,000 characters VS Code swaps the whole
+   * text (from line 0) instead of appending, which drops every decoration: then all are given again.
+   */
+  private shown({ document, contentChanges }: vscode.TextDocumentChangeEvent): void {
+    if (document.uri.scheme !== JOB_LOG_SCHEME) return;
+    this.decorate(document, contentChanges.some((change) => change.range.start.line === 0));
   }
 
   /**
