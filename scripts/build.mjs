@@ -7,7 +7,9 @@ import { brotliCompressSync, constants as zlibConstants } from 'node:zlib';
 const production = process.argv.includes('--production');
 const watch = process.argv.includes('--watch');
 
-const entryPoints = { extension: 'src/extension.ts' };
+// http: undici, which the client requires from beside itself with its first request (src/gitlab/http.ts),
+// kept out of the other bundles so that activation does not compile it.
+const entryPoints = { extension: 'src/extension.ts', http: 'src/gitlab/http.ts' };
 if (existsSync('src/mcp/main.ts')) entryPoints.mcp = 'src/mcp/main.ts';
 
 /**

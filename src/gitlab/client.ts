@@ -1,3 +1,4 @@
+import { createRequire } from 'node:module';
 import type { Dispatcher } from 'undici';
 import type { Readable } from 'node:stream';
 import { GitLabAbortError, GitLabError, GitLabHttpError, parseErrorBody } from './errors';
@@ -68,7 +69,7 @@ export class GitLabClient {
   readonly instanceUrl: URL;
   readonly apiUrl: URL;
   private readonly retryPolicy: RetryPolicy;
-  private dispatcher: Promise<Dispatcher> | undefined;
+  private dispatcher: Dispatcher | undefined;
   private readonly timeoutMs: number;
 
   constructor(private readonly options: GitLabClientOptions) {
@@ -191,9 +192,9 @@ export class GitLabClient {
       body = JSON.stringify(options.json);
     }
     const timeout = options.timeoutMs ?? this.timeoutMs;
-    const { request } = await loadUndici();
-    this.dispatcher ??= this.options.dispatcher ? Promise.resolve(this.options.dispatcher) : createDispatcher(this.options);
-    const raw = await request.call(await this.dispatcher, {
+    const { request } = loadUndici();
+    this.dispatcher ??= this.options.dispatcher ?? createDispatcher(this.options);
+    const raw = await request.call(this.dispatcher, {
       origin: url.origin,
       path: url.pathname + url.search,
       method,
@@ -320,25 +321,22 @@ function errorCode(cause: unknown): string | undefined {
   return undefined;
 }
 
-async function createDispatcher(options: GitLabClientOptions): Promise<Dispatcher> {
-  const { Agent, ProxyAgent } = await loadUndici();
+function createDispatcher(options: GitLabClientOptions): Dispatcher {
+  const { Agent, ProxyAgent } = loadUndici();
   const tls = { ca: options.tls?.ca, rejectUnauthorized: options.tls?.rejectUnauthorized ?? true };
   if (options.proxyUrl) return new ProxyAgent({ uri: options.proxyUrl, requestTls: tls });
   return new Agent({ connect: tls });
 }
 
-let undici: Promise<{ request: typeof import('undici/lib/api/api-request.js'); Agent: typeof import('undici/lib/dispatcher/agent.js'); ProxyAgent: typeof import('undici/lib/dispatcher/proxy-agent.js') }> | undefined;
+type Http = typeof import('./http.js');
+let undici: Http | undefined;
 
 /**
- * undici, loaded with the first request: evaluating it takes longer than the rest of the extension's
- * activation, which sends none. Deep imports (types in undici.d.ts): the package's index would bring all
- * of undici, fetch and WebSocket included.
+ * undici, loaded with the first request: compiling and evaluating it costs more than the rest of activation,
+ * which sends none. Required at run time from beside this file: compiled, out/src/gitlab/http.js; bundled,
+ * dist/http.js, which the build keeps out of the other bundles.
  */
-function loadUndici(): NonNullable<typeof undici> {
-  undici ??= Promise.all([
-    import('undici/lib/api/api-request.js'),
-    import('undici/lib/dispatcher/agent.js'),
-    import('undici/lib/dispatcher/proxy-agent.js'),
-  ]).then(([request, agent, proxyAgent]) => ({ request: request.default, Agent: agent.default, ProxyAgent: proxyAgent.default }));
+function loadUndici(): Http {
+  undici ??= createRequire(__filename)('./http.js') as Http;
   return undici;
 }
