@@ -7,14 +7,17 @@ import { formatBytes, median, ratio } from './stats';
 import { ACTIVATION_MARKER, type ActivationReport } from './vscode/contract';
 import { loadCodeServerModule, runSession } from './vscode/session';
 
-const BUNDLE = join(__dirname, '../../dist/extension.js');
+const DIST = join(__dirname, '../../dist');
+// extension.js is what activation loads; http.js (undici) is loaded with the first request. Both count.
+const BUNDLES = ['extension.js', 'http.js'];
 const BUNDLE_GOAL_BYTES = 300_000;
 const ACTIVATION_GOAL_MS = 20;
 const ACTIVATION_RUNS = 5;
 
-/** Expects dist/extension.js from `npm run build:release` (bench/run.mjs builds it first). */
+/** Expects dist/ from `npm run build:release` (bench/run.mjs builds it first). */
 export async function runActivationBench(log: (line: string) => void): Promise<Section> {
-  const bundleBytes = (await stat(BUNDLE)).size;
+  const sizes = await Promise.all(BUNDLES.map(async (name) => ({ name, bytes: (await stat(join(DIST, name))).size })));
+  const bundleBytes = sizes.reduce((sum, { bytes }) => sum + bytes, 0);
   const reports: ActivationReport[] = [];
   const failures: string[] = [];
   const codeServer = await loadCodeServerModule();
@@ -32,9 +35,9 @@ export async function runActivationBench(log: (line: string) => void): Promise<S
   const ms = (values: number[]) => values.map((value) => value.toFixed(1)).join(', ');
   const rows: ResultRow[] = [
     {
-      measure: 'Bundle size, dist/extension.js (npm run build:release, minified)',
+      measure: 'Bundle size, minified (npm run build:release): dist/extension.js, and dist/http.js (undici) it loads with the first request',
       ratio: `${ratio(bundleBytes, BUNDLE_GOAL_BYTES)} of the goal`,
-      ours: `${bundleBytes.toLocaleString('en')} B (${formatBytes(bundleBytes)})`,
+      ours: `${bundleBytes.toLocaleString('en')} B (${formatBytes(bundleBytes)}): ${sizes.map(({ name, bytes }) => `${name} ${bytes.toLocaleString('en')} B`).join(' + ')}`,
       baseline: '300 KB goal',
       goal: '≤ 300 KB',
       met: bundleBytes <= BUNDLE_GOAL_BYTES,
@@ -57,7 +60,7 @@ export async function runActivationBench(log: (line: string) => void): Promise<S
   ];
   return {
     title: 'Activation',
-    method: `Bundle: the file's size after \`npm run build:release\`. Activation: ${ACTIVATION_RUNS} fresh windows of the real VS Code (code-server, headless Chromium) on an empty folder, where nothing activates the extension. A bench module in the extension host waits 4 s for the window's own start-up to settle, \`require\`s the bundle (timed), hands VS Code the same exports with \`activate\` timed, and calls \`extension.activate()\`. End to end is what test/vscode/activation.test.ts prints as \`ACTIVATION_MS\` (measured there right at start-up).`,
+    method: `Bundle: the files' sizes after \`npm run build:release\`. Activation: ${ACTIVATION_RUNS} fresh windows of the real VS Code (code-server, headless Chromium) on an empty folder, where nothing activates the extension. A bench module in the extension host waits 4 s for the window's own start-up to settle, \`require\`s the bundle (timed), hands VS Code the same exports with \`activate\` timed, and calls \`extension.activate()\`. End to end is what test/vscode/activation.test.ts prints as \`ACTIVATION_MS\` (measured there right at start-up).`,
     rows,
     notes: failures.length ? failures : undefined,
   };

@@ -104,7 +104,7 @@ export async function runPipelineListingBench(log: (line: string) => void): Prom
     ];
     return {
       title: 'Listing a pipeline of 1,000 jobs',
-      method: `A pipeline of ${JOB_COUNT.toLocaleString('en')} jobs on the fake GitLab (in its own process), ${JOB_COUNT / PER_PAGE} pages of ${PER_PAGE}, ${LATENCY_MS} ms added before every API answer. Ours: \`PipelinesApi.jobs\` (first page, then the rest in parallel once \`X-Total-Pages\` is known); page after page: the same client's \`getPage\` following \`X-Next-Page\`; python-gitlab: \`project-pipeline-job list --get-all\`, a new process each time (its start-up is included and shown). Round trips are bursts of requests at least ${LATENCY_MS} ms apart in the fake's log.`,
+      method: `A pipeline of ${JOB_COUNT.toLocaleString('en')} jobs on the fake GitLab (${fake.ready.workers} worker processes, as GitLab's Puma has several), ${JOB_COUNT / PER_PAGE} pages of ${PER_PAGE}, ${LATENCY_MS} ms added before every API answer. Ours: \`PipelinesApi.jobs\` (first page, then the rest in parallel once \`X-Total-Pages\` is known); page after page: the same client's \`getPage\` following \`X-Next-Page\`; python-gitlab: \`project-pipeline-job list --get-all\`, a new process each time (its start-up is included and shown). Round trips are bursts of requests at least ${LATENCY_MS} ms apart in the fake's log.`,
       rows,
       notes: cli ? undefined : ['python-gitlab is not installed (apt-get install gitlab-cli), so its row is empty.'],
     };
@@ -120,11 +120,11 @@ function count(items: readonly unknown[]): number {
 }
 
 async function measure(fake: ListingServer, list: () => Promise<number>): Promise<Listing> {
-  const firstRequest = await fake.ask<number>({ type: 'count' });
+  await fake.ask({ type: 'mark' });
   const started = performance.now();
   await list();
   const ms = performance.now() - started;
-  const arrivals = (await fake.ask<number[]>({ type: 'arrivals', from: firstRequest })).sort((a, b) => a - b);
+  const arrivals = (await fake.ask<number[]>({ type: 'arrivals' })).sort((a, b) => a - b);
   let roundTrips = 0;
   let burstStart = -Infinity;
   for (const at of arrivals) {
@@ -156,7 +156,7 @@ class ListingServer {
     return new ListingServer(child, ready);
   }
 
-  async ask<T>(question: ListingServerQuestion): Promise<T> {
+  async ask<T = unknown>(question: ListingServerQuestion): Promise<T> {
     const answer = once(this.child, 'message');
     this.child.send(question);
     return ((await answer) as [T])[0];
