@@ -115,9 +115,12 @@ export class SimulatedRunner {
 
   private logFor(job: RunnerJobPayload, status: 'success' | 'failed'): Buffer {
     const body = this.logs[this.nextLog++ % this.logs.length];
-    const header = Buffer.from(`Running with gitlab-runner 17.0.0 (simulated)\n  on simulated-runner for job ${job.job_info.name} (#${job.id})\n`);
-    const footer = Buffer.from(status === 'success' ? '' : '\u001b[31;1mERROR: Job failed: exit code 1\n\u001b[0;m');
-    return Buffer.concat([header, body, footer]);
+    const header = `Running with gitlab-runner 17.0.0 (simulated)\n  on simulated-runner for job ${job.job_info.name} (#${job.id})\n`;
+    const footer = status === 'success' ? '' : '\u001b[31;1mERROR: Job failed: exit code 1\n\u001b[0;m';
+    // A runner with timestamps on stamps every line it writes, its own lines too.
+    const stamp = TIMESTAMP_PREFIX.exec(body.toString('latin1', 0, 32))?.[1];
+    const stamped = (text: string) => (stamp === undefined ? text : text.replace(/^(?=.)/gm, `${stamp} 00O `));
+    return Buffer.concat([Buffer.from(stamped(header)), body, Buffer.from(stamped(footer))]);
   }
 
   /** A zip with a file per declared path (and a gzipped junit report when declared), as a runner uploads them. */
@@ -147,6 +150,9 @@ export class SimulatedRunner {
     }
   }
 }
+
+/** gitlab-runner's per-line timestamp: `2025-04-22T20:52:52.434040Z 01O `. */
+const TIMESTAMP_PREFIX = /^(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}Z) [0-9a-f]{2}[OE][ +]/;
 
 function defaultLogs(): Buffer[] {
   const traces = path.join(sharedGitLabApiDir(), 'traces');
