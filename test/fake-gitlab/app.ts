@@ -4,7 +4,7 @@ import { setTimeout as delay } from 'node:timers/promises';
 import { authenticate, type Actor, type AuthMode } from './auth';
 import { Presenter } from './entities';
 import { faultReply, type Faults } from './faults';
-import { ApiError, jsonReply, mergeParams, readBody, type Params, type Reply } from './http';
+import { ApiError, jsonReply, mergeParams, readBody, recordRequest, type Params, type Reply } from './http';
 import type { ObjectStorage } from './object-storage';
 import type { PageLinkBase } from './pagination';
 import { Router } from './router';
@@ -67,11 +67,7 @@ export class App {
 
   async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     res.on('error', () => undefined);
-    const method = req.method ?? 'GET';
-    const rawUrl = req.url ?? '/';
-    const path = rawUrl.split('?')[0] ?? '/';
-    const query = new URLSearchParams(rawUrl.includes('?') ? rawUrl.slice(rawUrl.indexOf('?') + 1) : '');
-    this.requests.push({ method, path, query, headers: req.headers, at: Date.now() });
+    const { method, path, query } = recordRequest(req, this.requests);
 
     const plan = this.faults.take('api', method, path);
     if (plan.delayMs > 0) await delay(plan.delayMs, undefined, { signal: this.closing.signal }).catch(() => undefined);

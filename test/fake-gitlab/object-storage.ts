@@ -3,7 +3,7 @@ import { createReadStream } from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { setTimeout as delay } from 'node:timers/promises';
 import { faultReply, type Faults } from './faults';
-import type { Reply } from './http';
+import { recordRequest, type Reply } from './http';
 import type { StoredArtifact } from './model';
 import { sendReply } from './send';
 import type { Clock } from './state';
@@ -105,11 +105,7 @@ export class ObjectStorage {
 
   async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     res.on('error', () => undefined);
-    const method = req.method ?? 'GET';
-    const rawUrl = req.url ?? '/';
-    const path = rawUrl.split('?')[0] ?? '/';
-    const query = new URLSearchParams(rawUrl.includes('?') ? rawUrl.slice(rawUrl.indexOf('?') + 1) : '');
-    this.requests.push({ method, path, query, headers: req.headers, at: Date.now() });
+    const { method, path, query } = recordRequest(req, this.requests);
 
     const plan = this.faults.take('objectStorage', method, path);
     if (plan.delayMs > 0) await delay(plan.delayMs, undefined, { signal: this.closing }).catch(() => undefined);
