@@ -90,7 +90,8 @@ export async function runSession(options: SessionOptions): Promise<SessionResult
     return { exitCode, output };
   } finally {
     for (const cleanup of cleanups.reverse()) await cleanup().catch(() => undefined);
-    await rm(options.runDir, { recursive: true, force: true });
+    // Retried: processes of the window may still be writing into it (git, the file watcher) as they end.
+    await rm(options.runDir, { recursive: true, force: true, maxRetries: 5 });
   }
 }
 
