@@ -15,6 +15,7 @@ import { ArchiveBrowser } from '../../src/gitlab/archive/browse';
 import { startFakeGitLab, type FakeGitLab } from '../../test/fake-gitlab';
 import { ensureBenchArchive, type BenchArchive } from './archive';
 import type { ChildJob, ChildMode, ChildReport } from './child';
+import { formatBytes, median } from '../stats';
 
 export interface BenchRow {
   readonly measure: string;
@@ -180,23 +181,6 @@ async function runCurl(url: URL, outFile: string): Promise<CurlReport> {
   const { stdout } = await promisify(execFile)('curl', ['-sS', '-L', '-o', outFile, '-w', '%{time_total} %{size_download}', url.href]);
   const [seconds, bytes] = stdout.trim().split(' ').map(Number);
   return { seconds, bytes };
-}
-
-function median(values: readonly number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const middle = Math.floor(sorted.length / 2);
-  return sorted.length % 2 === 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
-}
-
-function formatBytes(bytes: number): string {
-  const units = ['B', 'KiB', 'MiB', 'GiB'];
-  let value = bytes;
-  let unit = 0;
-  while (Math.abs(value) >= 1024 && unit < units.length - 1) {
-    value /= 1024;
-    unit++;
-  }
-  return `${value.toFixed(unit === 0 ? 0 : 1)} ${units[unit]}`;
 }
 
 export function formatTable(rows: readonly BenchRow[]): string {
