@@ -15,9 +15,13 @@ export class ProjectNode {
   readonly kind = 'project';
   constructor(readonly project: ProjectContext) {}
 
+  get id(): string {
+    return `project:${this.project.key}`;
+  }
+
   toTreeItem(): vscode.TreeItem {
     const item = new vscode.TreeItem(this.project.projectPath, vscode.TreeItemCollapsibleState.Expanded);
-    item.id = `project:${this.project.key}`;
+    item.id = this.id;
     item.description = this.project.branch;
     item.iconPath = new vscode.ThemeIcon('repo');
     item.tooltip = `${this.project.instanceUrl}/${this.project.projectPath}`;
@@ -66,9 +70,13 @@ export class StageNode {
     readonly jobs: readonly (Job | Bridge)[],
   ) {}
 
+  get id(): string {
+    return `${this.parent.id}:stage:${this.name}`;
+  }
+
   toTreeItem(): vscode.TreeItem {
     const item = new vscode.TreeItem(this.name, vscode.TreeItemCollapsibleState.Expanded);
-    item.id = `${this.parent.id}:stage:${this.name}`;
+    item.id = this.id;
     item.description = `${statusLabel(this.status)} · ${this.jobs.length} ${this.jobs.length === 1 ? 'job' : 'jobs'}`;
     item.iconPath = statusIcon(this.status);
     item.contextValue = 'stage';
@@ -84,11 +92,15 @@ export class JobNode {
     readonly parentId: string,
   ) {}
 
+  get id(): string {
+    return `${this.parentId}:job:${this.job.id}`;
+  }
+
   toTreeItem(): vscode.TreeItem {
     const { job } = this;
     const capabilities = jobCapabilities(job);
     const item = new vscode.TreeItem(job.name, capabilities.hasArtifacts ? vscode.TreeItemCollapsibleState.Collapsed : vscode.TreeItemCollapsibleState.None);
-    item.id = `${this.parentId}:job:${job.id}`;
+    item.id = this.id;
     item.description = jobDescription(job);
     item.iconPath = statusIcon(job.status, job.allow_failure);
     item.tooltip = jobTooltip(job);
@@ -134,6 +146,10 @@ export class ArtifactNode {
     readonly parentId: string,
   ) {}
 
+  get id(): string {
+    return `${this.parentId}:artifact:${this.artifact.file_type}`;
+  }
+
   get isArchive(): boolean {
     return this.artifact.file_type === 'archive';
   }
@@ -144,7 +160,7 @@ export class ArtifactNode {
       this.isArchive ? artifact.filename : `${artifact.file_type} (${artifact.filename})`,
       this.isArchive ? vscode.TreeItemCollapsibleState.Collapsed : vscode.TreeItemCollapsibleState.None,
     );
-    item.id = `${this.parentId}:artifact:${artifact.file_type}`;
+    item.id = this.id;
     item.description = [formatBytes(artifact.size), expiryText(job.artifacts_expire_at)].join(' · ');
     item.iconPath = new vscode.ThemeIcon(this.isArchive ? 'file-zip' : 'file');
     item.contextValue = contextValue(this.isArchive ? 'artifactArchive' : 'artifactReport', {
@@ -168,11 +184,15 @@ export class ArchiveEntryNode {
     readonly parentId: string,
   ) {}
 
+  get id(): string {
+    return `${this.parentId}:entry:${this.path}`;
+  }
+
   toTreeItem(): vscode.TreeItem {
     const name = this.path.split('/').pop() ?? this.path;
     const isFolder = this.type === 'directory';
     const item = new vscode.TreeItem(name, isFolder ? vscode.TreeItemCollapsibleState.Collapsed : vscode.TreeItemCollapsibleState.None);
-    item.id = `${this.parentId}:entry:${this.path}`;
+    item.id = this.id;
     item.resourceUri = vscode.Uri.parse(`gitlab-artifact:/${this.job.id}/${this.path}`);
     item.iconPath = isFolder ? vscode.ThemeIcon.Folder : vscode.ThemeIcon.File;
     item.description = isFolder ? undefined : formatBytes(this.size);
@@ -185,9 +205,13 @@ export class LoadMoreNode {
   readonly kind = 'loadMore';
   constructor(readonly project: ProjectContext) {}
 
+  get id(): string {
+    return `loadMore:${this.project.key}`;
+  }
+
   toTreeItem(): vscode.TreeItem {
     const item = new vscode.TreeItem('Load more…', vscode.TreeItemCollapsibleState.None);
-    item.id = `loadMore:${this.project.key}`;
+    item.id = this.id;
     item.iconPath = new vscode.ThemeIcon('ellipsis');
     item.command = { command: 'gitlabCiLens.loadMorePipelines', title: 'Load More Pipelines', arguments: [this] };
     item.contextValue = 'loadMore';

@@ -32,16 +32,16 @@ export class PipelinesTree implements vscode.TreeDataProvider<TreeNode>, vscode.
   }
 
   getParent(node: TreeNode): TreeNode | undefined {
-    return this.parents.get(idOf(node));
+    return this.parents.get(node.id);
   }
 
   async getChildren(node?: TreeNode): Promise<TreeNode[]> {
     try {
       const children = await this.childrenOf(node);
-      for (const child of children) this.parents.set(idOf(child), node);
+      for (const child of children) this.parents.set(child.id, node);
       return children;
     } catch (error) {
-      return [new MessageNode(`error:${node ? (node.toTreeItem().id ?? '') : 'root'}`, describeFailure('Loading', error).message, 'warning')];
+      return [new MessageNode(`error:${node ? node.id : 'root'}`, describeFailure('Loading', error).message, 'warning')];
     }
   }
 
@@ -118,7 +118,7 @@ export class PipelinesTree implements vscode.TreeDataProvider<TreeNode>, vscode.
     const parent = this.parents.get(id);
     if (!this.parents.has(id)) return false;
     const siblings = await this.getChildren(parent);
-    const node = siblings.find((sibling) => idOf(sibling) === id);
+    const node = siblings.find((sibling) => sibling.id === id);
     if (!node) return false;
     await this.view.reveal(node, { select: true, focus: false, expand: true });
     return true;
@@ -134,6 +134,3 @@ export class PipelinesTree implements vscode.TreeDataProvider<TreeNode>, vscode.
   }
 }
 
-function idOf(node: TreeNode): string {
-  return node.toTreeItem().id ?? '';
-}
