@@ -14,7 +14,7 @@ import { registerProjectRoutes } from './routes-projects';
 import { registerRunnerRoutes } from './routes-runner';
 import { seedState } from './seed';
 import { FakeState } from './state';
-import { defaultFeatures, type Features, type RecordedRequest } from './types';
+import { featuresOf, type Features, type Generation, type RecordedRequest } from './types';
 
 export type { Fixture } from './fixture';
 export type { FaultHandle, FaultKind, FaultSpec, Faults } from './faults';
@@ -22,12 +22,14 @@ export type { JobRecord, PipelineRecord, ProjectRecord, StoredArtifact } from '.
 export { FakeState, ManualClock, type Clock } from './state';
 export { seedFixture } from './fixture';
 export { writeZip } from './zips';
-export type { Features, JobStatus, RecordedRequest } from './types';
+export type { Features, Generation, JobStatus, RecordedRequest } from './types';
+export { generations, featuresOf } from './types';
 
 export interface FakeGitLabOptions {
   /** Default: the readable seed fixture in fixture.ts. */
   fixture?: Fixture;
-  /** Newest-GitLab switches; all on by default. */
+  /** Which GitLab to be (default 'newest'); `features` then overrides single switches. */
+  generation?: Generation;
   features?: Partial<Features>;
   /** GitLab's configured external URL, used in Link headers and web_url (default: the server's own URL). */
   externalUrl?: string;
@@ -45,6 +47,7 @@ export interface FakeGitLab {
   /** Every API request, in order. */
   requests: RecordedRequest[];
   state: FakeState;
+  generation: Generation;
   /** Mutable at run time. */
   features: Features;
   faults: Faults;
@@ -84,7 +87,8 @@ async function listenElsewhere(server: Server): Promise<string> {
 export async function startFakeGitLab(options: FakeGitLabOptions = {}): Promise<FakeGitLab> {
   const fixture = options.fixture ?? seedFixture;
   const storageDir = await mkdtemp(path.join(tmpdir(), 'fake-gitlab-'));
-  const features: Features = { ...defaultFeatures, ...options.features };
+  const generation = options.generation ?? 'newest';
+  const features: Features = { ...featuresOf(generation), ...options.features };
   const state = new FakeState();
   const faults = new Faults();
   const closing = new AbortController();
@@ -126,6 +130,7 @@ export async function startFakeGitLab(options: FakeGitLabOptions = {}): Promise<
     objectStorage: { url: objectStorage.url, requests: objectStorage.requests },
     requests: app.requests,
     state,
+    generation,
     features,
     faults,
     tokens: {

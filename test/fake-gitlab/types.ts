@@ -14,13 +14,23 @@ export interface Features {
   objectStorageRanges: boolean;
 }
 
-export const defaultFeatures: Features = {
-  traceByteRange: true,
-  artifactsTree: true,
-  artifactEtag: true,
-  artifactsRedirect: true,
-  objectStorageRanges: true,
-};
+/** GitLab versions the fake can be, each with the features that version has (FACTS.md says which). */
+export const generations = ['18.2', '18.8', 'newest'] as const;
+export type Generation = (typeof generations)[number];
+
+/** What each generation serves. Deployment choices (object storage, its ranges) are the same on all. */
+export function featuresOf(generation: Generation): Features {
+  const newest = generation === 'newest';
+  return {
+    traceByteRange: newest,
+    artifactsTree: generation !== '18.2',
+    artifactEtag: newest,
+    artifactsRedirect: true,
+    objectStorageRanges: true,
+  };
+}
+
+export const defaultFeatures: Features = featuresOf('newest');
 
 export interface RecordedRequest {
   method: string;
