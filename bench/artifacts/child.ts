@@ -1,10 +1,10 @@
 // One measured process (forked by index.ts): an idle baseline that loads what a download loads, or a download
 // of the archive through our core. Reports its peak resident memory and timing to the parent over IPC.
 
-import { readFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import { GitLab } from '../../src/gitlab';
 import { downloadArchiveInto, downloadToFile } from '../../src/gitlab/archive/download';
+import { peakRssTracker } from '../memory';
 
 /** `receive` reads the body and drops it: what receiving alone costs, for context. */
 export type ChildMode = 'idle' | 'receive' | 'download' | 'download-extract';
@@ -23,23 +23,6 @@ export interface ChildReport {
   readonly peakRssBytes: number;
   readonly seconds: number;
   readonly bytes: number;
-}
-
-/** The kernel's high-water mark of resident memory; elsewhere the highest of frequent samples. */
-function peakRssTracker(): () => number {
-  const fromKernel = (): number | undefined => {
-    try {
-      const kib = /^VmHWM:\s+(\d+) kB$/m.exec(readFileSync('/proc/self/status', 'utf8'))?.[1];
-      return kib === undefined ? undefined : Number(kib) * 1024;
-    } catch {
-      return undefined;
-    }
-  };
-  if (fromKernel() !== undefined) return () => fromKernel() ?? 0;
-  let peak = process.memoryUsage.rss();
-  const timer = setInterval(() => (peak = Math.max(peak, process.memoryUsage.rss())), 5);
-  timer.unref();
-  return () => Math.max(peak, process.memoryUsage.rss());
 }
 
 async function run(job: ChildJob): Promise<ChildReport> {

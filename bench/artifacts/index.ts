@@ -4,7 +4,7 @@
 //
 //   npm run compile-tests && node out/bench/artifacts/index.js
 
-import { execFile, fork } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import diagnosticsChannel from 'node:diagnostics_channel';
 import { mkdir, rm } from 'node:fs/promises';
 import type { Socket } from 'node:net';
@@ -15,6 +15,7 @@ import { ArchiveBrowser } from '../../src/gitlab/archive/browse';
 import { startFakeGitLab, type FakeGitLab } from '../../test/fake-gitlab';
 import { ensureBenchArchive, type BenchArchive } from './archive';
 import type { ChildJob, ChildMode, ChildReport } from './child';
+import { runMeasuredChild } from '../memory';
 import { formatBytes, median } from '../stats';
 
 export interface BenchRow {
@@ -161,14 +162,7 @@ async function measurePartialReads(gl: FakeGitLab, jobId: number, archive: Bench
 }
 
 function runChild(job: ChildJob): Promise<ChildReport> {
-  return new Promise((resolvePromise, reject) => {
-    const child = fork(join(__dirname, 'child.js'), { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
-    let report: ChildReport | undefined;
-    child.once('message', (message: ChildReport) => (report = message));
-    child.once('error', reject);
-    child.once('exit', (code) => (report && code === 0 ? resolvePromise(report) : reject(new Error(`the ${job.mode} child exited with ${code}`))));
-    child.send(job);
-  });
+  return runMeasuredChild<ChildJob, ChildReport>(join(__dirname, 'child.js'), job);
 }
 
 interface CurlReport {

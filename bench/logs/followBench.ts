@@ -1,17 +1,15 @@
 // What following a growing job log costs on the wire: our follower with GitLab's byte ranges, without them
 // (ETag), and glab's way (the whole log on every poll), all at the same poll cadence over the same growth.
 // Run: npm run compile-tests && node out/bench/logs/followBench.js
-import { readFileSync } from 'node:fs';
-import * as path from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
-import { Agent, type Dispatcher } from 'undici';
+import { Agent, type Dispatcher, request } from 'undici';
 import { GitLab } from '../../src/gitlab';
 import { isFinished } from '../../src/gitlab/models';
 import { TraceCapabilities } from '../../src/gitlab/trace/capabilities';
 import { followTrace } from '../../src/gitlab/trace/follower';
-import { startFakeGitLab, type FakeGitLab } from '../../test/fake-gitlab';
-import { sharedGitLabApiDir } from '../../test/fake-gitlab/paths';
+import { type FakeGitLab, type Generation, generations, startFakeGitLab } from '../../test/fake-gitlab';
 import { SimulatedRunner } from '../../test/fake-gitlab/simulated-runner';
+import { syntheticLog } from './syntheticLog';
 
 export interface FollowBenchOptions {
   /** Size the log grows to (default 4 MB, the runner's default limit). */
@@ -73,16 +71,9 @@ class TrafficCounter {
   }
 }
 
-/** The runner logs in shared/ repeated to `size` bytes: real ANSI, sections and timestamps. */
-function growingLog(size: number): Buffer {
-  const traces = path.join(sharedGitLabApiDir(), 'traces');
-  const sample = Buffer.concat(['recorded_raw_trace.log', 'recorded_raw_timestamped_trace.log', 'SYNTH_plain_trace.log'].map((name) => readFileSync(path.join(traces, name))));
-  return Buffer.alloc(size, sample);
-}
-
-/** A fake GitLab with one pending job, and the simulated runner that will grow its log. */
-async function gitLabWithPendingJob(traceByteRange: boolean, log: Buffer, options: Required<FollowBenchOptions>) {
-  const fake = await startFakeGitLab({ features: { traceByteRange } });
+/** A fake GitLab of one generation with one pending job, and the simulated runner that will grow its log. */
+async function gitLabWithPendingJob(generation: Generation, log: Buffer, options: Required<FollowBenchOptions>) {
+  const fake = await startFakeGitLab({ generation });
   // The seed leaves a pipeline waiting: cancel it, so the runner takes the bench's job.
   for (const pipeline of fake.state.pipelines.values()) fake.state.cancelPipeline(pipeline);
   const pipeline = fake.state.createPipelineForRef(PROJECT, 'main', { template: { stages: ['test'], jobs: [{ name: 'big-log', stage: 'test' }] } });
@@ -129,24 +120,53 @@ async function followLikeGlab(gitlab: GitLab, jobId: number, pollIntervalMs: num
 }
 
 /**
- * Grows one job's log on a GitLab with byte ranges and the same log on one without, while three followers
- * read them at the same cadence; counts what each received.
+ * GitLab Workflow's way: every poll the job and the whole log with `If-None-Match` (an unchanged log is a 304),
+ * without asking for gzip, printing what is past the last offset.
+ */
+async function followLikeGitLabWorkflow(gitlab: GitLab, jobId: number, pollIntervalMs: number, access: { dispatcher: Dispatcher; token: string }): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  let offset = 0;
+  let etag: string | undefined;
+  const url = gitlab.client.url(`/projects/${encodeURIComponent(PROJECT)}/jobs/${jobId}/trace`);
+  for (;;) {
+    const job = await gitlab.jobs.get(PROJECT, jobId);
+    const response = await request(url, { dispatcher: access.dispatcher, headers: { 'private-token': access.token, ...(etag ? { 'if-none-match': etag } : {}) } });
+    const log = Buffer.from(await response.body.arrayBuffer());
+    if (response.statusCode === 200) {
+      etag = response.headers.etag as string | undefined;
+      if (log.length > offset) chunks.push(log.subarray(offset));
+      offset = Math.max(offset, log.length);
+    }
+    if (isFinished(job.status)) return Buffer.concat(chunks);
+    await delay(pollIntervalMs);
+  }
+}
+
+type Follow = (gitlab: GitLab, jobId: number, pollIntervalMs: number, access: { dispatcher: Dispatcher; token: string }) => Promise<Buffer>;
+
+/**
+ * Grows the same job log on a GitLab of each generation while our follower reads it, and GitLab Workflow's and
+ * glab's ways read the 18.2 one, all at the same cadence; counts what each received on the wire.
  */
 export async function runFollowBench(options: FollowBenchOptions = {}): Promise<FollowBenchRow[]> {
   const settings: Required<FollowBenchOptions> = { logBytes: 4 * 1024 * 1024, appends: 1000, appendIntervalMs: 10, pollIntervalMs: 100, ...options };
-  const log = growingLog(settings.logBytes);
-  const ranged = await gitLabWithPendingJob(true, log, settings);
-  const whole = await gitLabWithPendingJob(false, log, settings);
+  const log = syntheticLog(settings.logBytes);
+  const servers = new Map<Generation, Awaited<ReturnType<typeof gitLabWithPendingJob>>>();
   try {
-    const followers = [
-      { follower: 'ours, byte ranges (newest GitLab)', on: ranged, follow: followWithOurs },
-      { follower: 'ours, no byte ranges (ETag)', on: whole, follow: followWithOurs },
-      { follower: 'baseline: whole log every poll (glab)', on: whole, follow: followLikeGlab },
-    ].map(({ follower, on, follow }) => {
+    for (const generation of generations) servers.set(generation, await gitLabWithPendingJob(generation, log, settings));
+    const oldest = servers.get(generations[0]);
+    if (!oldest) throw new Error('no generation to measure');
+    const plan: { follower: string; on: typeof oldest; follow: Follow }[] = [
+      ...generations.map((generation) => ({ follower: `ours, GitLab ${generation}`, on: servers.get(generation) ?? oldest, follow: followWithOurs })),
+      { follower: `baseline: GitLab Workflow's way (If-None-Match, no gzip), GitLab ${generations[0]}`, on: oldest, follow: followLikeGitLabWorkflow },
+      { follower: `baseline: glab's way (whole log every poll, gzip as Go asks), GitLab ${generations[0]}`, on: oldest, follow: followLikeGlab },
+    ];
+    const followers = plan.map(({ follower, on, follow }) => {
       const counter = new TrafficCounter();
-      return { follower, on, counter, delivered: follow(counter.client(on.fake), on.jobId, settings.pollIntervalMs) };
+      const access = { dispatcher: counter.dispatcher, token: on.fake.tokens.maintainer };
+      return { follower, on, counter, delivered: follow(counter.client(on.fake), on.jobId, settings.pollIntervalMs, access) };
     });
-    await Promise.all([ranged.runner.runNextJob(), whole.runner.runNextJob()]);
+    await Promise.all([...servers.values()].map((server) => server.runner.runNextJob()));
     const rows: FollowBenchRow[] = [];
     for (const { follower, on, counter, delivered } of followers) {
       const exact = (await delivered).equals(on.finalLog()); // the follower has ended: its counts are final
@@ -161,8 +181,8 @@ export async function runFollowBench(options: FollowBenchOptions = {}): Promise<
     }
     return rows;
   } finally {
-    await Promise.all([ranged.runner.stop(), whole.runner.stop()]);
-    await Promise.all([ranged.fake.close(), whole.fake.close()]);
+    await Promise.all([...servers.values()].map((server) => server.runner.stop()));
+    await Promise.all([...servers.values()].map((server) => server.fake.close()));
   }
 }
 
