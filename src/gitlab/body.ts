@@ -1,7 +1,10 @@
 import { PassThrough, type Readable } from 'node:stream';
 import * as consumers from 'node:stream/consumers';
 import { createGunzip } from 'node:zlib';
+import type { Dispatcher } from 'undici';
+import type { ApiResponse } from './client';
 import { GitLabError } from './errors';
+import type { WireMeter } from './transport';
 
 /**
  * A response body: Buffer chunks (async-iterable, pipeable) with undici's helpers. Read it to the end or
@@ -16,15 +19,38 @@ export interface ResponseBody extends Readable {
   dump(options?: { limit: number; signal?: AbortSignal }): Promise<void>;
 }
 
+/**
+ * The response as callers get it: the body decoded when the server compressed it, with headers to match
+ * (the wire's length and encoding read as absent then). An encoding we cannot undo is thrown.
+ */
+export function handOn(raw: Dispatcher.ResponseData<unknown>, meter: WireMeter, method: string, url: URL, operation: string): ApiResponse {
+  const rawHeader = (name: string) => {
+    const value = raw.headers[name.toLowerCase()];
+    return Array.isArray(value) ? value.join(', ') : value;
+  };
+  const status = raw.statusCode;
+  const wireBytes = () => meter.bytes;
+  const bodiless = method === 'HEAD' || status === 204 || status === 304;
+  const decoding = bodiless ? 'none' : decodingFor(rawHeader('content-encoding'), status, operation);
+  if (decoding instanceof GitLabError) {
+    raw.body.on('error', () => undefined);
+    raw.body.destroy();
+    throw decoding;
+  }
+  if (decoding === 'none') return { status, url, header: rawHeader, initialHeader: rawHeader, body: raw.body, wireBytes };
+  const header = (name: string) => (/^content-(length|encoding)$/i.test(name) ? undefined : rawHeader(name));
+  return { status, url, header, initialHeader: header, body: gunzipBody(raw.body, operation, wireBytes), wireBytes };
+}
+
 /** What a body's `Content-Encoding` asks of us: nothing, gunzip, or an error (an encoding we cannot undo). */
-export type Decoding = 'none' | 'gzip' | GitLabError;
+type Decoding = 'none' | 'gzip' | GitLabError;
 
 /**
  * Undoes the one encoding we ever ask for. Anything else a server or proxy applied (br, deflate, stacked
  * encodings), and gzip on a byte range (a range of the compressed form, useless alone), is an error: handing
  * such bytes on would be wrong data.
  */
-export function decodingFor(contentEncoding: string | undefined, status: number, operation: string): Decoding {
+function decodingFor(contentEncoding: string | undefined, status: number, operation: string): Decoding {
   const encoding = (contentEncoding ?? '').trim().toLowerCase();
   if (encoding === '' || encoding === 'identity') return 'none';
   if ((encoding === 'gzip' || encoding === 'x-gzip') && status !== 206) return 'gzip';
@@ -41,7 +67,7 @@ export function decodingFor(contentEncoding: string | undefined, status: number,
  * a GitLabError saying so; destroying the result releases the connection. `compressedBytes` tells an empty
  * body (which gunzip would call truncated) from a broken one.
  */
-export function gunzipBody(raw: ResponseBody, operation: string, compressedBytes: () => number): ResponseBody {
+function gunzipBody(raw: ResponseBody, operation: string, compressedBytes: () => number): ResponseBody {
   const gunzip = createGunzip();
   const body = new GunzippedBody();
   raw.on('error', (error) => body.destroy(error)); // the socket's own error, so callers still see a network failure

@@ -1,6 +1,6 @@
 import type { Dispatcher } from 'undici';
 import type { Readable } from 'node:stream';
-import { type ResponseBody, decodingFor, gunzipBody } from './body';
+import { type ResponseBody, handOn } from './body';
 import { EtagCache } from './etagCache';
 import { GitLabAbortError, GitLabError, GitLabHttpError, toGitLabError } from './errors';
 import { type RetryPolicy, DEFAULT_RETRY_POLICY, isRetryableStatus, retryDelayMs, sleep } from './retry';
@@ -290,22 +290,7 @@ export class GitLabClient {
       bodyTimeout: timeout,
       opaque: meter,
     });
-    const rawHeader = (name: string) => {
-      const value = raw.headers[name.toLowerCase()];
-      return Array.isArray(value) ? value.join(', ') : value;
-    };
-    const status = raw.statusCode;
-    const bodiless = method === 'HEAD' || status === 204 || status === 304;
-    const decoding = bodiless ? 'none' : decodingFor(rawHeader('content-encoding'), status, operation);
-    if (decoding instanceof GitLabError) {
-      discardBody(raw.body);
-      throw decoding;
-    }
-    const wireBytes = () => meter.bytes;
-    if (decoding === 'none') return { status, url, header: rawHeader, initialHeader: rawHeader, body: raw.body, wireBytes };
-    // Length and encoding describe the bytes on the wire, not the decoded body handed on.
-    const header = (name: string) => (/^content-(length|encoding)$/i.test(name) ? undefined : rawHeader(name));
-    return { status, url, header, initialHeader: header, body: gunzipBody(raw.body, operation, wireBytes), wireBytes };
+    return handOn(raw, meter, method, url, operation);
   }
 
   private credentialHeaders(auth: Auth): Record<string, string> {

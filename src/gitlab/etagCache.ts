@@ -7,8 +7,11 @@ export interface CachedJson {
   header: (name: string) => string | undefined;
   /** The JSON text's size: what the cache is bounded by. */
   bytes: number;
-  /** A multi-page list whose first page this is: its pages as fetched and the combined list handed out. */
-  combined?: { parts: readonly (readonly unknown[])[]; maxItems?: number; items: unknown[] };
+  /**
+   * A multi-page list whose first page this is: its pages as fetched and the combined list handed out,
+   * weighed as that many pages the size of this one (it keeps the other pages' objects alive).
+   */
+  combined?: { parts: readonly (readonly unknown[])[]; maxItems?: number; items: unknown[]; bytes: number };
 }
 
 /**
@@ -39,20 +42,17 @@ export class EtagCache {
 
   set(url: string, entry: CachedJson): void {
     this.delete(url);
-    if (entry.bytes > this.maxBytes / 4) return; // one huge answer would evict everything else
+    if (!this.fits(entry.bytes)) return;
     this.entries.set(url, entry);
     this.totalBytes += entry.bytes;
-    for (const [oldest] of this.entries) {
-      if (this.entries.size <= this.maxEntries && this.totalBytes <= this.maxBytes) break;
-      this.delete(oldest);
-    }
+    this.evict();
   }
 
   delete(url: string): void {
     const entry = this.entries.get(url);
     if (!entry) return;
     this.entries.delete(url);
-    this.totalBytes -= entry.bytes;
+    this.totalBytes -= entry.bytes + (entry.combined?.bytes ?? 0);
   }
 
   /**
@@ -67,7 +67,27 @@ export class EtagCache {
       return previous.items as T[];
     }
     const items = build();
-    if (entry) entry.combined = { parts, maxItems, items };
+    if (!entry) return items;
+    this.totalBytes -= previous?.bytes ?? 0;
+    entry.combined = undefined;
+    const bytes = entry.bytes * (parts.length - 1);
+    if (this.fits(entry.bytes + bytes)) {
+      entry.combined = { parts, maxItems, items, bytes };
+      this.totalBytes += bytes;
+      this.evict();
+    }
     return items;
+  }
+
+  /** One huge answer would evict everything else: not kept at all. */
+  private fits(bytes: number): boolean {
+    return bytes <= this.maxBytes / 4;
+  }
+
+  private evict(): void {
+    for (const [oldest] of this.entries) {
+      if (this.entries.size <= this.maxEntries && this.totalBytes <= this.maxBytes) break;
+      this.delete(oldest);
+    }
   }
 }

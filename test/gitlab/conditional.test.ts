@@ -159,4 +159,18 @@ describe('ETag cache bounds', () => {
     cache.set('huge', entry(300));
     assert.equal(cache.get('huge'), undefined);
   });
+
+  it('remembers a combined list only while its first page is cached, weighed as all its pages', () => {
+    const cache = new EtagCache(500, 1_000);
+    const pages = [[1, 2], [3, 4]];
+    const combined = cache.combine('first', pages, undefined, () => pages.flat());
+    assert.notEqual(cache.combine('first', pages, undefined, () => pages.flat()), combined, 'nothing remembered without a cached first page');
+    cache.set('first', entry(100));
+    const remembered = cache.combine('first', pages, undefined, () => pages.flat());
+    assert.equal(cache.combine('first', [...pages], undefined, () => pages.flat()), remembered, 'the same pages give the same array');
+    assert.notEqual(cache.combine('first', [pages[0], [3, 5]], undefined, () => [1, 2, 3, 5]), remembered, 'a changed page gives a new one');
+    const manyPages = Array.from({ length: 5 }, () => [0]);
+    const big = cache.combine('first', manyPages, undefined, () => manyPages.flat());
+    assert.notEqual(cache.combine('first', manyPages, undefined, () => manyPages.flat()), big, 'five pages of 100 bytes exceed a quarter of the budget');
+  });
 });
