@@ -1,9 +1,17 @@
-import { createRequire } from 'node:module';
 import type { Dispatcher } from 'undici';
 import type { Readable } from 'node:stream';
-import { GitLabAbortError, GitLabError, GitLabHttpError, parseErrorBody } from './errors';
+import { type ResponseBody, handOn } from './body';
+import { EtagCache } from './etagCache';
+import { GitLabAbortError, GitLabError, GitLabHttpError, toGitLabError } from './errors';
 import { type RetryPolicy, DEFAULT_RETRY_POLICY, isRetryableStatus, retryDelayMs, sleep } from './retry';
+import { describeUrl, httpError, parseJson } from './responses';
+import { type Traffic, WireMeter, createDispatcher, loadUndici } from './transport';
 import type { ProjectRef } from './models';
+
+export { toGitLabError } from './errors';
+export { readJson } from './responses';
+export type { ResponseBody } from './body';
+export type { Traffic } from './transport';
 
 export type QueryValue = string | number | boolean | undefined | null | readonly (string | number)[];
 export type Query = Record<string, QueryValue>;
@@ -36,6 +44,8 @@ export interface RequestEvent {
   error?: GitLabError;
   ms: number;
   retryInMs?: number;
+  /** Body bytes received as sent (compressed when compressed), once the client itself has read the body. */
+  wireBytes?: number;
 }
 
 export interface RequestOptions {
@@ -50,6 +60,11 @@ export interface RequestOptions {
   /** Statuses besides 2xx that the caller handles itself (304, 416, ...). */
   acceptStatuses?: readonly number[];
   timeoutMs?: number;
+  /**
+   * `false`: ask for the bytes as stored (with their Content-Length). Requests to the instance ask for gzip
+   * otherwise, except ranged reads and artifact paths, which never do.
+   */
+  compress?: boolean;
 }
 
 export interface ApiResponse {
@@ -59,15 +74,36 @@ export interface ApiResponse {
   header: (name: string) => string | undefined;
   /** A header of the first response, before any redirect: GitLab's own (its sha256 ETag on a 302 to object storage). */
   initialHeader: (name: string) => string | undefined;
-  body: Dispatcher.ResponseData['body'];
+  /** Decoded already when the server compressed it (then `content-length` and `content-encoding` read as absent). */
+  body: ResponseBody;
+  /** Body bytes received so far as they came off the socket (compressed, when compressed). */
+  wireBytes: () => number;
+}
+
+/** A JSON answer; `notModified`: GitLab answered 304 and `data` is the very object the last answer gave. */
+export interface JsonResult<T> {
+  data: T;
+  response: ApiResponse;
+  notModified: boolean;
 }
 
 const IDEMPOTENT_METHODS = new Set(['GET', 'HEAD', 'PUT', 'DELETE', 'OPTIONS']);
 const MAX_REDIRECTS = 5;
+// GitLab's artifact endpoints send one bogus weak ETag for every artifact (and 304 to it after a change), and
+// nginx would gzip a text file and drop its Content-Length: their answers are neither cached nor compressed.
+// (Before 18.8, `/artifacts/tree` is such a file download too.)
+const ARTIFACT_PATH = /\/artifacts(\/|$)/;
 
 export class GitLabClient {
   readonly instanceUrl: URL;
   readonly apiUrl: URL;
+  /** Requests sent and body bytes received over this client's life (benchmarks and diagnostics read it). */
+  readonly traffic: Traffic = { requests: 0, wireBytes: 0 };
+  /**
+   * The last ETag and answer of each JSON GET to the API, for conditional requests. The values it hands
+   * out are shared by every caller that asked the same URL: treat them as read-only.
+   */
+  readonly etagCache = new EtagCache();
   private readonly retryPolicy: RetryPolicy;
   private dispatcher: Dispatcher | undefined;
   private readonly timeoutMs: number;
@@ -86,29 +122,44 @@ export class GitLabClient {
     return url;
   }
 
-  /** GET/POST/... an API path and parse the JSON answer; the whole exchange is retried when that is safe. */
+  /**
+   * GET/POST/... an API path and parse the JSON answer; the whole exchange is retried when that is safe.
+   * A GET unchanged since last time gives the same object as then (see `jsonWithResponse`): read-only.
+   */
   async json<T>(method: string, path: string, options: RequestOptions = {}): Promise<T> {
-    return this.execute(method, this.url(path, options.query), options, async (response) => {
-      return readJson<T>(response, `${method} ${path}`);
-    });
+    return (await this.jsonWithResponse<T>(method, this.url(path, options.query), options)).data;
   }
 
-  /** Like `json`, with the response headers too (pagination needs them). */
-  async jsonWithResponse<T>(method: string, url: URL, options: RequestOptions = {}): Promise<{ data: T; response: ApiResponse }> {
-    return this.execute(method, url, options, async (response) => {
-      return { data: await readJson<T>(response, `${method} ${url.pathname}`), response };
-    });
+  /**
+   * Like `json`, with the response headers too (pagination needs them). A GET of the API is conditional:
+   * sent with the last answer's ETag, a 304 gives back that answer's very object (`notModified`), so callers
+   * tell "unchanged" with `===`. A server or proxy that sends no ETag just gets plain requests.
+   */
+  async jsonWithResponse<T>(method: string, url: URL, options: RequestOptions = {}): Promise<JsonResult<T>> {
+    const cacheKey = this.cacheKey(method, url, options);
+    const cached = cacheKey === undefined ? undefined : this.etagCache.get(cacheKey);
+    if (cached) {
+      const acceptStatuses = [...(options.acceptStatuses ?? []), 304];
+      const headers = { ...options.headers, 'if-none-match': cached.etag };
+      const result = await this.requestJson<T>(method, url, { ...options, headers, acceptStatuses }, cacheKey);
+      if (result) return result;
+      // A 304 for an answer no longer held (evicted meanwhile): ask once more, unconditionally.
+    }
+    const result = await this.requestJson<T>(method, url, options, cacheKey);
+    if (result) return result;
+    const operation = `${method} ${describeUrl(url, this.apiUrl)}`;
+    throw new GitLabError('malformed-response', operation, `${operation}: answered 304 Not Modified to a request that was not conditional — check any proxy in between`);
   }
 
   /** A request whose body the caller reads (downloads, traces). Redirects to other hosts are followed without credentials. */
   async stream(method: string, target: string | URL, options: RequestOptions = {}): Promise<ApiResponse> {
     const url = typeof target === 'string' ? this.url(target, options.query) : target;
-    return this.execute(method, url, options, (response) => Promise.resolve(response));
+    return this.execute(method, url, options, false, (response) => Promise.resolve(response));
   }
 
   /** A request whose body does not matter (204s, 202s). */
   async send(method: string, path: string, options: RequestOptions = {}): Promise<ApiResponse> {
-    return this.execute(method, this.url(path, options.query), options, async (response) => {
+    return this.execute(method, this.url(path, options.query), options, true, async (response) => {
       await response.body.dump();
       return response;
     });
@@ -119,10 +170,38 @@ export class GitLabClient {
     return url.origin === this.instanceUrl.origin;
   }
 
+  /** Where a GET's answer may be cached: JSON of the instance's API with the user's own credentials. */
+  private cacheKey(method: string, url: URL, options: RequestOptions): string | undefined {
+    if (method !== 'GET' || (options.auth ?? 'user') !== 'user' || !this.isInstanceOrigin(url) || ARTIFACT_PATH.test(url.pathname)) return undefined;
+    if (Object.keys(options.headers ?? {}).some((name) => name.toLowerCase() === 'if-none-match')) return undefined; // the caller's own
+    return url.href;
+  }
+
+  /** One JSON exchange; `undefined` when a 304 names an answer the cache no longer holds. */
+  private requestJson<T>(method: string, url: URL, options: RequestOptions, cacheKey: string | undefined): Promise<JsonResult<T> | undefined> {
+    const operation = `${method} ${describeUrl(url, this.apiUrl)}`;
+    return this.execute(method, url, options, true, async (response): Promise<JsonResult<T> | undefined> => {
+      if (response.status === 304) {
+        discardBody(response.body);
+        const entry = cacheKey === undefined ? undefined : this.etagCache.get(cacheKey);
+        if (!entry) return undefined;
+        // A 304 from GitLab repeats the headers; one from some proxies does not: the cached ones fill in.
+        const header = (name: string) => response.header(name) ?? entry.header(name);
+        return { data: entry.data as T, response: { ...response, header }, notModified: true };
+      }
+      const { data, bytes } = await parseJson<T>(response, operation);
+      const etag = response.header('etag');
+      if (cacheKey !== undefined && etag && response.status === 200) this.etagCache.set(cacheKey, { etag, data, header: response.header, bytes });
+      else if (cacheKey !== undefined) this.etagCache.delete(cacheKey);
+      return { data, response, notModified: false };
+    });
+  }
+
   private async execute<T>(
     method: string,
     url: URL,
     options: RequestOptions,
+    readsBody: boolean,
     consume: (response: ApiResponse) => Promise<T>,
   ): Promise<T> {
     const operation = `${method} ${describeUrl(url, this.apiUrl)}`;
@@ -134,12 +213,13 @@ export class GitLabClient {
         response = await this.sendFollowingRedirects(method, url, options, operation);
         if (response.status >= 300 && !options.acceptStatuses?.includes(response.status)) throw await httpError(operation, response);
         const result = await consume(response);
-        this.options.onEvent?.({ operation, url: url.href, attempt, status: response.status, ms: Date.now() - started });
+        const wireBytes = readsBody ? response.wireBytes() : undefined;
+        this.options.onEvent?.({ operation, url: url.href, attempt, status: response.status, ms: Date.now() - started, wireBytes });
         return result;
       } catch (cause) {
         const error = toGitLabError(cause, operation, options.signal);
         const delay = this.retryDelay(error, idempotent, attempt);
-        this.options.onEvent?.({ operation, url: url.href, attempt, status: response?.status, error, ms: Date.now() - started, retryInMs: delay });
+        this.options.onEvent?.({ operation, url: url.href, attempt, status: response?.status, error, ms: Date.now() - started, retryInMs: delay, wireBytes: response?.wireBytes() });
         if (delay === undefined) throw error;
         await sleep(delay, options.signal).catch(() => {
           throw new GitLabAbortError(operation);
@@ -164,7 +244,7 @@ export class GitLabClient {
     let initialHeader: ApiResponse['header'] | undefined;
     for (let hop = 0; ; hop++) {
       const withCredentials = this.isInstanceOrigin(url);
-      const response = await this.sendOnce(method, url, options, withCredentials);
+      const response = await this.sendOnce(method, url, options, withCredentials, operation);
       initialHeader ??= response.header;
       response.initialHeader = initialHeader;
       const location = response.header('location');
@@ -176,7 +256,7 @@ export class GitLabClient {
     }
   }
 
-  private async sendOnce(method: string, url: URL, options: RequestOptions, withCredentials: boolean): Promise<ApiResponse> {
+  private async sendOnce(method: string, url: URL, options: RequestOptions, withCredentials: boolean, operation: string): Promise<ApiResponse> {
     const headers: Record<string, string> = { 'user-agent': this.options.userAgent ?? 'gitlab-ci-lens', accept: 'application/json, */*' };
     if (withCredentials) {
       Object.assign(headers, this.credentialHeaders(options.auth ?? 'user'), options.headers);
@@ -186,6 +266,9 @@ export class GitLabClient {
         if (!CREDENTIAL_HEADERS.has(name.toLowerCase())) headers[name] = value;
       }
     }
+    // Only GitLab's own answers are worth compressing; a ranged read wants the stored bytes.
+    const ranged = Object.keys(headers).some((name) => name.toLowerCase() === 'range');
+    if (withCredentials && options.compress !== false && !ranged && !ARTIFACT_PATH.test(url.pathname)) headers['accept-encoding'] = 'gzip';
     let body = options.body;
     if (options.json !== undefined) {
       headers['content-type'] = 'application/json';
@@ -193,7 +276,9 @@ export class GitLabClient {
     }
     const timeout = options.timeoutMs ?? this.timeoutMs;
     const { request } = loadUndici();
-    this.dispatcher ??= this.options.dispatcher ?? createDispatcher(this.options);
+    this.dispatcher ??= createDispatcher(this.options);
+    const meter = new WireMeter(this.traffic);
+    this.traffic.requests++;
     const raw = await request.call(this.dispatcher, {
       origin: url.origin,
       path: url.pathname + url.search,
@@ -203,12 +288,9 @@ export class GitLabClient {
       signal: options.signal,
       headersTimeout: timeout,
       bodyTimeout: timeout,
+      opaque: meter,
     });
-    const header = (name: string) => {
-      const value = raw.headers[name.toLowerCase()];
-      return Array.isArray(value) ? value.join(', ') : value;
-    };
-    return { status: raw.statusCode, url, header, initialHeader: header, body: raw.body };
+    return handOn(raw, meter, method, url, operation);
   }
 
   private credentialHeaders(auth: Auth): Record<string, string> {
@@ -233,110 +315,10 @@ export function discardBody(body: ApiResponse['body']): void {
   body.destroy();
 }
 
-function describeUrl(url: URL, apiUrl: URL): string {
-  return url.href.startsWith(apiUrl.href) ? '/' + url.pathname.slice(apiUrl.pathname.length) : url.origin + url.pathname;
-}
-
 function appendQuery(url: URL, query: Query | undefined): void {
   for (const [key, value] of Object.entries(query ?? {})) {
     if (value === undefined || value === null) continue;
     if (Array.isArray(value)) for (const item of value as readonly (string | number)[]) url.searchParams.append(key, String(item));
     else url.searchParams.set(key, String(value));
   }
-}
-
-export async function readJson<T>(response: ApiResponse, operation: string): Promise<T> {
-  const contentType = response.header('content-type') ?? '';
-  if (!contentType.includes('json')) {
-    discardBody(response.body); // an HTML page or a file: not worth reading
-    throw new GitLabError(
-      'malformed-response',
-      operation,
-      `${operation}: expected JSON but got ${contentType || 'no content type'} — is ${response.url.origin} a GitLab instance (not a login page or proxy)?`,
-    );
-  }
-  const text = await response.body.text();
-  try {
-    return JSON.parse(text) as T;
-  } catch (cause) {
-    throw new GitLabError('malformed-response', operation, `${operation}: the response is not valid JSON (${text.length} bytes)`, { cause });
-  }
-}
-
-async function httpError(operation: string, response: ApiResponse): Promise<GitLabHttpError> {
-  const text = (await response.body.text().catch(() => '')).slice(0, 64 * 1024);
-  const { message, errorCode } = parseErrorBody(text, response.header('content-type'));
-  return new GitLabHttpError(operation, response.status, message, errorCode, waitRequested(response));
-}
-
-/** `Retry-After` (seconds or a date) or `RateLimit-Reset` (unix seconds), in milliseconds from now. */
-function waitRequested(response: ApiResponse): number | undefined {
-  const retryAfter = response.header('retry-after');
-  if (retryAfter !== undefined) {
-    const seconds = Number(retryAfter);
-    if (Number.isFinite(seconds)) return Math.max(0, seconds * 1000);
-    const date = Date.parse(retryAfter);
-    if (!Number.isNaN(date)) return Math.max(0, date - Date.now());
-  }
-  const reset = Number(response.header('ratelimit-reset'));
-  if (response.status === 429 && Number.isFinite(reset) && reset > 0) return Math.max(0, reset * 1000 - Date.now());
-  return undefined;
-}
-
-const TIMEOUT_CODES = new Set(['UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT', 'UND_ERR_CONNECT_TIMEOUT', 'ETIMEDOUT']);
-const NETWORK_CODES = new Set([
-  'ECONNRESET',
-  'ECONNREFUSED',
-  'EPIPE',
-  'EHOSTUNREACH',
-  'ENETUNREACH',
-  'EAI_AGAIN',
-  'UND_ERR_SOCKET',
-  'UND_ERR_CLOSED',
-  'UND_ERR_RES_CONTENT_LENGTH_MISMATCH',
-]);
-
-/** Any failure (undici's, a stream's, ours) as a GitLabError. Also used by callers that read a body themselves. */
-export function toGitLabError(cause: unknown, operation: string, signal?: AbortSignal): GitLabError {
-  if (cause instanceof GitLabError) return cause;
-  if (signal?.aborted) return new GitLabAbortError(operation);
-  const code = errorCode(cause);
-  const detail = cause instanceof Error ? cause.message : String(cause);
-  if (cause instanceof Error && cause.name === 'AbortError') return new GitLabAbortError(operation);
-  if (code && TIMEOUT_CODES.has(code)) return new GitLabError('timeout', operation, `${operation}: timed out (${detail})`, { cause, transient: true });
-  if (code && NETWORK_CODES.has(code)) {
-    return new GitLabError('network', operation, `${operation}: the connection failed (${code}: ${detail})`, { cause, transient: true });
-  }
-  // Unknown host, certificate problems and the like: sending again will not help.
-  return new GitLabError('network', operation, `${operation}: cannot reach the server (${code ?? detail}${code ? `: ${detail}` : ''})`, { cause });
-}
-
-function errorCode(cause: unknown): string | undefined {
-  let current: unknown = cause;
-  for (let depth = 0; depth < 4 && current !== null && typeof current === 'object'; depth++) {
-    const code = (current as { code?: unknown }).code;
-    if (typeof code === 'string') return code;
-    current = (current as { cause?: unknown }).cause;
-  }
-  return undefined;
-}
-
-function createDispatcher(options: GitLabClientOptions): Dispatcher {
-  const { Agent, ProxyAgent } = loadUndici();
-  const tls = { ca: options.tls?.ca, rejectUnauthorized: options.tls?.rejectUnauthorized ?? true };
-  if (options.proxyUrl) return new ProxyAgent({ uri: options.proxyUrl, requestTls: tls });
-  return new Agent({ connect: tls });
-}
-
-type Http = typeof import('./http.js');
-let undici: Http | undefined;
-
-/**
- * undici, loaded with the first request: compiling and evaluating it costs more than the rest of activation,
- * which sends none. Required at run time from beside this file: compiled, out/src/gitlab/http.js; bundled,
- * dist/http.js, which the build keeps out of the other bundles.
- */
-function loadUndici(): Http {
-  undici ??= createRequire(__filename)('./http.js') as Http;
-  return undici;
 }

@@ -96,3 +96,41 @@ function flattenMessage(message: unknown): string {
   }
   return String(message);
 }
+
+const TIMEOUT_CODES = new Set(['UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT', 'UND_ERR_CONNECT_TIMEOUT', 'ETIMEDOUT']);
+const NETWORK_CODES = new Set([
+  'ECONNRESET',
+  'ECONNREFUSED',
+  'EPIPE',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'EAI_AGAIN',
+  'UND_ERR_SOCKET',
+  'UND_ERR_CLOSED',
+  'UND_ERR_RES_CONTENT_LENGTH_MISMATCH',
+]);
+
+/** Any failure (undici's, a stream's, ours) as a GitLabError. Also used by callers that read a body themselves. */
+export function toGitLabError(cause: unknown, operation: string, signal?: AbortSignal): GitLabError {
+  if (cause instanceof GitLabError) return cause;
+  if (signal?.aborted) return new GitLabAbortError(operation);
+  const code = errorCode(cause);
+  const detail = cause instanceof Error ? cause.message : String(cause);
+  if (cause instanceof Error && cause.name === 'AbortError') return new GitLabAbortError(operation);
+  if (code && TIMEOUT_CODES.has(code)) return new GitLabError('timeout', operation, `${operation}: timed out (${detail})`, { cause, transient: true });
+  if (code && NETWORK_CODES.has(code)) {
+    return new GitLabError('network', operation, `${operation}: the connection failed (${code}: ${detail})`, { cause, transient: true });
+  }
+  // Unknown host, certificate problems and the like: sending again will not help.
+  return new GitLabError('network', operation, `${operation}: cannot reach the server (${code ?? detail}${code ? `: ${detail}` : ''})`, { cause });
+}
+
+function errorCode(cause: unknown): string | undefined {
+  let current: unknown = cause;
+  for (let depth = 0; depth < 4 && current !== null && typeof current === 'object'; depth++) {
+    const code = (current as { code?: unknown }).code;
+    if (typeof code === 'string') return code;
+    current = (current as { cause?: unknown }).cause;
+  }
+  return undefined;
+}

@@ -1,5 +1,5 @@
 import type { GitLabClient, Query, RequestOptions } from './client';
-import { GitLabError } from './errors';
+import { GitLabError, GitLabHttpError } from './errors';
 
 export interface Page<T> {
   items: T[];
@@ -12,6 +12,8 @@ export interface Page<T> {
   /** Only when GitLab counted (never for project jobs, nor beyond 10,000 records). */
   total?: number;
   totalPages?: number;
+  /** GitLab answered 304: `items` is the very array the last fetch of this page gave (read-only). */
+  notModified: boolean;
 }
 
 export interface PageOptions {
@@ -45,44 +47,108 @@ export async function getPage<T>(client: GitLabClient, path: string, query: Quer
 /**
  * Every item of a list. Once the first page tells the total, the rest are fetched in parallel;
  * otherwise page after page by `X-Next-Page` (an empty value is the end) or, lacking it, by `Link`.
+ * When every page is unchanged since last time (304s), the answer is the very array given then.
  */
 export async function getAll<T>(client: GitLabClient, path: string, query: Query = {}, options: AllPagesOptions = {}): Promise<T[]> {
   const perPage = Math.min(options.perPage ?? MAX_PER_PAGE, MAX_PER_PAGE);
   const maxPages = options.maxItems === undefined ? Infinity : Math.ceil(options.maxItems / perPage);
-  const first = await getPage<T>(client, path, query, { page: 1, perPage, signal: options.signal });
-  const items = [...first.items];
+  const pageUrl = (page: number) => client.url(path, { ...query, page, per_page: perPage });
+  const firstUrl = pageUrl(1);
+  const first = await fetchPage<T>(client, firstUrl, { signal: options.signal });
+  const parts: T[][] = [first.items];
   if (first.totalPages !== undefined) {
     const lastPage = Math.min(first.totalPages, maxPages);
     const pageNumbers = Array.from({ length: Math.max(0, lastPage - 1) }, (_, index) => index + 2);
-    const pages = await mapWithConcurrency(pageNumbers, options.concurrency ?? DEFAULT_CONCURRENCY, (page) =>
-      getPage<T>(client, path, query, { page, perPage, signal: options.signal }),
-    );
-    for (const page of pages) items.push(...page.items);
+    const pages = await mapWithConcurrency(pageNumbers, options.concurrency ?? DEFAULT_CONCURRENCY, (page) => fetchPage<T>(client, pageUrl(page), { signal: options.signal }));
+    parts.push(...pages.map((page) => page.items));
   } else {
+    const visited = new Set([firstUrl.href]);
     let current = first;
+    let url = firstUrl;
     for (let fetched = 1; fetched < maxPages; fetched++) {
-      const nextUrl = current.nextUrl ?? (current.nextPage === undefined ? undefined : client.url(path, { ...query, page: current.nextPage, per_page: perPage }));
+      const nextUrl = current.nextUrl ?? (current.nextPage === undefined ? undefined : pageUrl(current.nextPage));
       if (!nextUrl) break;
-      current = await fetchPage<T>(client, nextUrl, { signal: options.signal });
-      items.push(...current.items);
+      url = checkAdvances(visited, nextUrl, url);
+      try {
+        current = await fetchPage<T>(client, url, { signal: options.signal });
+      } catch (error) {
+        const cursorUrl = isOffsetLimit(error) ? keysetUrlAfter(url, parts.flat().at(-1)) : undefined;
+        if (!cursorUrl) throw error;
+        // Past the instance's offset limit (GitLab says so with a 405): go on by keyset from the last item held.
+        for await (const items of iterateFrom<T>(client, cursorUrl, options.signal)) parts.push(items);
+        break;
+      }
+      parts.push(current.items);
     }
   }
-  return options.maxItems === undefined ? items : items.slice(0, options.maxItems);
+  return client.etagCache.combine(firstUrl.href, parts, options.maxItems, () => {
+    const items = parts.flat();
+    return options.maxItems === undefined ? items : items.slice(0, options.maxItems);
+  });
 }
 
-/** Pages of a keyset-paginated list (`pagination=keyset`): the next page is only ever in `Link`. */
-export async function* iterateKeyset<T>(client: GitLabClient, path: string, query: Query = {}, options: PageOptions = {}): AsyncGenerator<T[]> {
-  let url: URL | undefined = client.url(path, { ...query, pagination: 'keyset', per_page: Math.min(options.perPage ?? MAX_PER_PAGE, MAX_PER_PAGE) });
+/**
+ * Pages of a keyset-paginated list (`pagination=keyset`): the next page is in `Link` (`cursor=`). A server or
+ * proxy that ignores `pagination=keyset` answers with offset headers instead: those are followed, never
+ * stopping after the first page.
+ */
+export function iterateKeyset<T>(client: GitLabClient, path: string, query: Query = {}, options: PageOptions = {}): AsyncGenerator<T[]> {
+  const perPage = Math.min(options.perPage ?? MAX_PER_PAGE, MAX_PER_PAGE);
+  return iterateFrom<T>(client, client.url(path, { ...query, pagination: 'keyset', per_page: perPage }), options.signal);
+}
+
+async function* iterateFrom<T>(client: GitLabClient, firstUrl: URL, signal: AbortSignal | undefined): AsyncGenerator<T[]> {
+  const visited = new Set<string>();
+  let url: URL | undefined = firstUrl;
   while (url) {
-    const page: Page<T> = await fetchPage<T>(client, url, { signal: options.signal });
+    const page: Page<T> = await fetchPage<T>(client, url, { signal });
     yield page.items;
-    url = page.nextUrl;
+    const next: URL | undefined = page.nextUrl ?? (page.nextPage === undefined ? undefined : withParam(url, 'page', String(page.nextPage)));
+    url = next && checkAdvances(visited, next, url);
   }
+}
+
+/** A server that ignores the page asked for would send us round the same page for ever: a clear error instead. */
+function checkAdvances(visited: Set<string>, next: URL, current: URL): URL {
+  visited.add(current.href);
+  if (visited.has(next.href)) {
+    const operation = `GET ${current.pathname}`;
+    throw new GitLabError('malformed-response', operation, `${operation}: the server sends the same page again (${next.search}) — it ignores pagination parameters; check any proxy in between`);
+  }
+  return next;
+}
+
+/** GitLab's 405 for an offset past the instance's limit, which says to use keyset pagination instead. */
+function isOffsetLimit(error: unknown): boolean {
+  return error instanceof GitLabHttpError && error.status === 405 && /offset pagination has a maximum allowed offset/i.test(error.gitlabMessage);
+}
+
+/**
+ * The keyset URL that goes on after `last` in a list ordered by id, descending (GitLab's default for the
+ * lists that enforce the limit): the cursor as GitLab writes it (Keyset::Paginator: URL-safe base64 of
+ * `{"id":"<id>","_kd":"n"}`). `undefined` when the list is ordered otherwise or the last item has no id.
+ */
+function keysetUrlAfter(offsetUrl: URL, last: unknown): URL | undefined {
+  const id = (last as { id?: unknown } | undefined)?.id;
+  const orderBy = offsetUrl.searchParams.get('order_by');
+  const sort = offsetUrl.searchParams.get('sort');
+  if (typeof id !== 'number' || (orderBy !== null && orderBy !== 'id') || (sort !== null && sort !== 'desc')) return undefined;
+  const cursor = Buffer.from(JSON.stringify({ id: String(id), _kd: 'n' })).toString('base64').replace(/\+/g, '-').replace(/\//g, '_');
+  const url = withParam(offsetUrl, 'pagination', 'keyset');
+  url.searchParams.delete('page');
+  url.searchParams.set('cursor', cursor);
+  return url;
+}
+
+function withParam(url: URL, name: string, value: string): URL {
+  const changed = new URL(url.href);
+  changed.searchParams.set(name, value);
+  return changed;
 }
 
 /** Fetches one page at `url` and reads its pagination headers. */
 export async function fetchPage<T>(client: GitLabClient, url: URL, options: RequestOptions = {}): Promise<Page<T>> {
-  const { data, response } = await client.jsonWithResponse<T[]>('GET', url, options);
+  const { data, response, notModified } = await client.jsonWithResponse<T[]>('GET', url, options);
   if (!Array.isArray(data)) {
     throw new GitLabError('malformed-response', `GET ${url.pathname}`, `GET ${url.pathname}: expected a list but got ${typeof data}`);
   }
@@ -97,6 +163,7 @@ export async function fetchPage<T>(client: GitLabClient, url: URL, options: Requ
     nextUrl: nextPageHeader === undefined && linkNext ? rebase(client, linkNext, url) : undefined,
     total: nonNegativeInt(response.header('x-total')),
     totalPages: nonNegativeInt(response.header('x-total-pages')),
+    notModified,
   };
 }
 

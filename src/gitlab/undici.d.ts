@@ -3,7 +3,7 @@
 declare module 'undici/lib/api/api-request.js' {
   import type { Dispatcher } from 'undici';
   /** `Dispatcher.prototype.request` on its own: call it with the dispatcher as `this`. */
-  function request(this: Dispatcher, options: Dispatcher.RequestOptions): Promise<Dispatcher.ResponseData>;
+  function request<TOpaque = null>(this: Dispatcher, options: Dispatcher.RequestOptions<TOpaque>): Promise<Dispatcher.ResponseData<TOpaque>>;
   export = request;
 }
 

@@ -34,6 +34,8 @@ export class PipelinesModel implements vscode.Disposable {
   private readonly states = new Map<string, ProjectPipelines>();
   private readonly pageCounts = new Map<string, number>();
   private readonly jobsCache = new Map<string, Promise<PipelineJobs>>();
+  /** Loaded jobs dropped since the last refresh, as readers last saw them: compared with a fresh load then. */
+  private readonly droppedJobs = new Map<string, Promise<PipelineJobs>>();
   private readonly changed = new vscode.EventEmitter<void>();
   private filterValue: PipelineFilter = {};
   private showRetriedValue = false;
@@ -86,10 +88,15 @@ export class PipelinesModel implements vscode.Disposable {
    */
   async refresh(only?: ProjectContext, signal?: AbortSignal): Promise<void> {
     const projects = only ? [only] : this.projects.list();
+    const before = projects.map((project) => this.states.get(project.key));
+    const wasOffline = this.offline;
     const results = await Promise.allSettled(projects.map((project) => this.refreshProject(project, signal)));
     const errors = results.flatMap((result) => (result.status === 'rejected' ? [result.reason as unknown] : []));
     this.offline = projects.length > 0 && errors.length === projects.length && errors.every((error) => error instanceof GitLabError && (error.reason === 'network' || error.reason === 'timeout'));
-    this.changed.fire();
+    // Unchanged answers (304s) are the very objects held before: readers hear of a refresh only when it changed something.
+    const statesChanged = projects.some((project, index) => !sameForReaders(before[index], this.states.get(project.key)));
+    const jobsChanged = await this.droppedJobsChanged(projects);
+    if (statesChanged || jobsChanged || this.offline !== wasOffline) this.changed.fire();
     const rateLimited = errors.find((error): error is GitLabError => error instanceof GitLabError && error.reason === 'rate-limited');
     if (rateLimited) throw rateLimited;
   }
@@ -115,8 +122,27 @@ export class PipelinesModel implements vscode.Disposable {
   /** After an action: drop what it changed, so the next look fetches anew. */
   invalidate(project: ProjectContext, pipelineId?: number): void {
     for (const key of [...this.jobsCache.keys()]) {
-      if (key.startsWith(`${project.key}#`) && (pipelineId === undefined || key === `${project.key}#${pipelineId}`)) this.jobsCache.delete(key);
+      if (key.startsWith(`${project.key}#`) && (pipelineId === undefined || key === `${project.key}#${pipelineId}`)) {
+        const loaded = this.jobsCache.get(key);
+        if (loaded && !this.droppedJobs.has(key)) this.droppedJobs.set(key, loaded);
+        this.jobsCache.delete(key);
+      }
     }
+  }
+
+  /** Loads the dropped jobs of these projects again (conditional requests): whether any differ from what readers saw. */
+  private async droppedJobsChanged(projects: readonly ProjectContext[]): Promise<boolean> {
+    const comparisons: Promise<boolean>[] = [];
+    for (const project of projects) {
+      const prefix = `${project.key}#`;
+      for (const [key, seen] of [...this.droppedJobs]) {
+        if (!key.startsWith(prefix)) continue;
+        this.droppedJobs.delete(key);
+        const fresh = this.jobsOf(project, Number(key.slice(prefix.length)));
+        comparisons.push(Promise.all([seen, fresh]).then(([a, b]) => a.jobs !== b.jobs || a.bridges !== b.bridges, () => true));
+      }
+    }
+    return (await Promise.all(comparisons)).some(Boolean);
   }
 
   private async refreshProject(project: ProjectContext, signal?: AbortSignal): Promise<void> {
@@ -160,4 +186,16 @@ export class PipelinesModel implements vscode.Disposable {
   dispose(): void {
     this.changed.dispose();
   }
+}
+
+/** Whether a project's state reads the same: the same objects (a 304 gives back the very same), the same error. */
+function sameForReaders(before: ProjectPipelines | undefined, after: ProjectPipelines | undefined): boolean {
+  if (!before || !after) return before === after;
+  const keys = new Set([...Object.keys(before), ...Object.keys(after)] as (keyof ProjectPipelines)[]);
+  return [...keys].every((key) => {
+    const [a, b] = [before[key], after[key]];
+    if (Array.isArray(a) && Array.isArray(b)) return a.length === b.length && a.every((item, index) => item === b[index]);
+    if (a instanceof GitLabError && b instanceof GitLabError) return a.message === b.message;
+    return a === b;
+  });
 }
