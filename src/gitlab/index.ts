@@ -3,6 +3,7 @@ import { ArtifactsApi } from './artifacts';
 import { JobsApi } from './jobs';
 import { PipelinesApi } from './pipelines';
 import { RunnerApi } from './runner';
+import { RunnersApi } from './runners';
 import { AccountApi } from './users';
 
 /** One GitLab instance, its API grouped as GitLab groups it, over one shared client. */
@@ -13,6 +14,7 @@ export class GitLab {
   readonly jobs: JobsApi;
   readonly artifacts: ArtifactsApi;
   readonly runner: RunnerApi;
+  readonly runners: RunnersApi;
 
   constructor(options: GitLabClientOptions) {
     this.client = new GitLabClient(options);
@@ -21,6 +23,7 @@ export class GitLab {
     this.jobs = new JobsApi(this.client);
     this.artifacts = new ArtifactsApi(this.client);
     this.runner = new RunnerApi(this.client);
+    this.runners = new RunnersApi(this.client);
   }
 }
 

@@ -12,6 +12,7 @@ import { registerJobRoutes } from './routes-jobs';
 import { registerPipelineRoutes } from './routes-pipelines';
 import { registerProjectRoutes } from './routes-projects';
 import { registerRunnerRoutes } from './routes-runner';
+import { registerRunnersRoutes } from './routes-runners';
 import { seedState } from './seed';
 import { FakeState } from './state';
 import { featuresOf, type Features, type Generation, type RecordedRequest } from './types';
@@ -99,6 +100,7 @@ export async function startFakeGitLab(options: FakeGitLabOptions = {}): Promise<
   registerArtifactRoutes(app.router, features);
   registerJobRoutes(app.router);
   registerRunnerRoutes(app.router);
+  registerRunnersRoutes(app.router);
 
   const serve = (handler: (req: IncomingMessage, res: ServerResponse) => Promise<void>) => (req: IncomingMessage, res: ServerResponse): void => {
     handler(req, res).catch((error: unknown) => {
