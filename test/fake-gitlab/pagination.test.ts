@@ -63,6 +63,12 @@ for (const generation of generations) {
       assert.equal(clamped.json<unknown[]>().length, 45);
     });
 
+    it('refuses per_page=0 with 400', async () => {
+      const res = await api(gl, '/projects/1/pipelines?per_page=0', gl.tokens.reporter);
+      assert.equal(res.status, 400);
+      assert.deepEqual(res.json(), { error: 'per_page has a value not allowed' });
+    });
+
     it('never counts project jobs', async () => {
       const res = await api(gl, '/projects/1/jobs?per_page=5', gl.tokens.reporter);
       assert.equal(res.headers['x-total'], undefined);

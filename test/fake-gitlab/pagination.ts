@@ -32,8 +32,11 @@ function positiveInteger(value: string | null, fallback: number): number {
   return Number(value);
 }
 
+/** `per_page`, clamped to 100; 0 is refused (Grape's `except_values: [0]`), other nonsense means the default. */
 export function perPageOf(query: URLSearchParams): number {
-  return Math.min(positiveInteger(query.get('per_page'), 20), 100);
+  const asked = query.get('per_page');
+  if (asked !== null && /^\d+$/.test(asked) && Number(asked) === 0) throw invalidParam('per_page has a value not allowed');
+  return Math.min(positiveInteger(asked, 20), 100);
 }
 
 /** What GitLab holds against `offset_pagination_limit`: page × per_page as asked, before per_page is clamped. */

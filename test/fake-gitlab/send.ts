@@ -5,7 +5,7 @@ import type { FaultSpec } from './faults';
 import type { Reply } from './http';
 
 /** Rack::ETag's ETag for a body: weak, the first 32 hex digits of its SHA-256; none for an empty body. */
-export function rackEtag(body: Buffer): string | undefined {
+function rackEtag(body: Buffer): string | undefined {
   return body.length === 0 ? undefined : `W/"${createHash('sha256').update(body).digest('hex').slice(0, 32)}"`;
 }
 
