@@ -88,7 +88,9 @@ export class App {
         : jsonReply(500, { message: '500 Internal Server Error' });
       if (!(error instanceof ApiError)) console.error('fake GitLab: handler failed', error);
     }
+    // API::API's `before` block sets the last two on every answer.
     reply.headers['X-Request-Id'] = randomUUID();
+    reply.headers['X-Frame-Options'] = 'SAMEORIGIN';
     reply.headers['X-Content-Type-Options'] = 'nosniff';
     const answered = corruptGzip(withConditionalGet(req, reply), plan.fault);
     await sendReply(req, res, await this.throughFront(req, answered), plan.fault);

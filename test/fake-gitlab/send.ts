@@ -12,16 +12,18 @@ function rackEtag(body: Buffer): string | undefined {
 /**
  * Rack::ETag + Rack::ConditionalGet (Rack 2.2), as in front of GitLab's API: a 200 or 201 with a buffered,
  * non-empty body and no ETag of its own gets `rackEtag` and `Cache-Control: max-age=0, private,
- * must-revalidate`; on a GET or HEAD, a matching If-None-Match turns it into a 304 without a body.
+ * must-revalidate`; a GET or HEAD answered 200 whose ETag If-None-Match names becomes a 304 without a
+ * body, keeping every header but Content-Type.
  */
 export function withConditionalGet(req: IncomingMessage, reply: Reply): Reply {
   if ((reply.status !== 200 && reply.status !== 201) || !Buffer.isBuffer(reply.body) || reply.headers.ETag !== undefined) return reply;
   const etag = rackEtag(reply.body);
   if (etag === undefined) return reply;
-  const headers = { ...reply.headers, ETag: etag, 'Cache-Control': 'max-age=0, private, must-revalidate' };
+  const headers: Record<string, string> = { ...reply.headers, ETag: etag, 'Cache-Control': 'max-age=0, private, must-revalidate' };
   const method = req.method ?? 'GET';
-  if ((method === 'GET' || method === 'HEAD') && ifNoneMatchHits(req, etag)) {
-    return { status: 304, headers: { ETag: etag, 'Cache-Control': headers['Cache-Control'] }, body: null };
+  if (reply.status === 200 && (method === 'GET' || method === 'HEAD') && ifNoneMatchHits(req, etag)) {
+    delete headers['Content-Type'];
+    return { status: 304, headers, body: null };
   }
   return { ...reply, headers };
 }

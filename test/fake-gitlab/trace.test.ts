@@ -32,6 +32,9 @@ for (const generation of generations) {
       assert.equal(again.status, 304);
       assert.equal(again.body.length, 0);
       assert.equal(again.headers.etag, res.headers.etag);
+      assert.equal(again.headers['content-type'], undefined, 'Rack::ConditionalGet drops Content-Type');
+      assert.equal(again.headers['content-disposition'], res.headers['content-disposition'], 'and keeps the other headers');
+      assert.equal(again.headers['x-frame-options'], 'SAMEORIGIN');
     });
 
     it('answers 200 with a new ETag once the log has grown', async () => {
