@@ -15,7 +15,7 @@ const compressedTypes = ['text/plain', 'application/json'];
 const compressedStatuses = [200, 403, 404];
 
 /** nginx's ngx_http_gzip_ok: the client lists the `gzip` coding and does not refuse it with q=0. */
-export function acceptsGzip(header: string | undefined): boolean {
+function acceptsGzip(header: string | undefined): boolean {
   return (header ?? '').split(',').some((part) => {
     const [coding, ...params] = part.split(';').map((piece) => piece.trim().toLowerCase());
     const quality = params.find((param) => param.startsWith('q='));
@@ -33,15 +33,14 @@ function mediaType(contentType: string | undefined): string {
  * chunked (no Content-Length), its ETag made weak. HEAD, and streamed bodies (artifact files), pass as they are.
  */
 export async function compressLikeNginx(req: IncomingMessage, reply: Reply): Promise<Reply> {
-  const eligible = compressedStatuses.includes(reply.status) && req.method !== 'HEAD'
-    && Buffer.isBuffer(reply.body) && reply.body.length >= minLength
-    && reply.headers['Content-Encoding'] === undefined && compressedTypes.includes(mediaType(reply.headers['Content-Type']));
-  if (!eligible || !Buffer.isBuffer(reply.body)) return reply;
+  const { body } = reply;
+  if (!Buffer.isBuffer(body) || body.length < minLength || req.method === 'HEAD' || !compressedStatuses.includes(reply.status)
+    || reply.headers['Content-Encoding'] !== undefined || !compressedTypes.includes(mediaType(reply.headers['Content-Type']))) return reply;
   const headers: Record<string, string> = { ...reply.headers, Vary: 'Accept-Encoding' };
   if (!acceptsGzip(req.headers['accept-encoding'])) return { ...reply, headers };
   if (headers.ETag !== undefined && !headers.ETag.startsWith('W/')) headers.ETag = `W/${headers.ETag}`;
-  const body = await gzipAsync(reply.body, { level: compressionLevel });
-  return { ...reply, headers: { ...headers, 'Content-Encoding': 'gzip' }, body, chunked: true };
+  headers['Content-Encoding'] = 'gzip';
+  return { ...reply, headers, body: await gzipAsync(body, { level: compressionLevel }), chunked: true };
 }
 
 /**
@@ -52,8 +51,7 @@ export async function compressLikeNginx(req: IncomingMessage, reply: Reply): Pro
  */
 export function corruptGzip(reply: Reply, fault: FaultSpec | undefined): Reply {
   if (fault?.kind !== 'corruptGzip' || !Buffer.isBuffer(reply.body)) return reply;
-  const intact = fault.bytes;
-  const prefix = reply.body.subarray(0, intact ?? Math.floor(reply.body.length / 2));
+  const prefix = reply.body.subarray(0, fault.bytes ?? Math.floor(reply.body.length / 2));
   const gzipHeader = Buffer.from([0x1f, 0x8b, 0x08, 0, 0, 0, 0, 0, 0, 0xff]);
   const deflated = deflateRawSync(prefix, { finishFlush: constants.Z_SYNC_FLUSH });
   const reservedBlock = Buffer.from([0xff, 0xff, 0xff, 0xff]);
