@@ -28,13 +28,15 @@ export { generations, featuresOf } from './types';
 export interface FakeGitLabOptions {
   /** Default: the readable seed fixture in fixture.ts. */
   fixture?: Fixture;
-  /** Which GitLab to be (default 'newest'); `features` then overrides single switches. */
+  /** Which GitLab to be (default 'newest'); `features` then overrides single switches (types.ts). */
   generation?: Generation;
   features?: Partial<Features>;
   /** GitLab's configured external URL, used in Link headers and web_url (default: the server's own URL). */
   externalUrl?: string;
   /** Default 0 (ephemeral). */
   port?: number;
+  /** The object-storage origin's port (default 0, ephemeral), e.g. to forward it from a container. */
+  objectStoragePort?: number;
 }
 
 export interface FakeGitLab {
@@ -74,12 +76,12 @@ function closeServer(server: Server): Promise<void> {
 }
 
 /** Binds object storage to another loopback address so that "another host" is real; else uses the name 'localhost'. */
-async function listenElsewhere(server: Server): Promise<string> {
+async function listenElsewhere(server: Server, wantedPort: number): Promise<string> {
   try {
-    const { port } = await listen(server, 0, '127.0.0.2');
+    const { port } = await listen(server, wantedPort, '127.0.0.2');
     return `http://127.0.0.2:${port}`;
   } catch {
-    const { port } = await listen(server, 0, '127.0.0.1');
+    const { port } = await listen(server, wantedPort, '127.0.0.1');
     return `http://localhost:${port}`;
   }
 }
@@ -117,7 +119,7 @@ export async function startFakeGitLab(options: FakeGitLabOptions = {}): Promise<
     const { port } = await listen(apiServer, options.port ?? 0, '127.0.0.1');
     app.url = `http://127.0.0.1:${port}`;
     app.externalUrl = (options.externalUrl ?? app.url).replace(/\/+$/, '');
-    objectStorage.url = await listenElsewhere(storageServer);
+    objectStorage.url = await listenElsewhere(storageServer, options.objectStoragePort ?? 0);
     await seedState(state, fixture, storageDir);
   } catch (error) {
     await close();

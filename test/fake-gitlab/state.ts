@@ -389,7 +389,8 @@ export class FakeState {
     const now = this.now();
     job.status = status;
     if (status === 'pending' || status === 'running') job.queuedAt ??= now;
-    if (status === 'running' || (completedStatuses.includes(status) && job.queuedAt !== null)) job.startedAt ??= now;
+    // A job canceled before it ran never started: GitLab keeps started_at (and so duration) null.
+    if (status === 'running' || (completedStatuses.includes(status) && status !== 'canceled' && job.queuedAt !== null)) job.startedAt ??= now;
     if (completedStatuses.includes(status)) job.finishedAt = now;
     job.failureReason = status === 'failed' ? failureReason ?? 'unknown_failure' : null;
     if (completedStatuses.includes(status) && status !== 'skipped') this.onJobFinished(job);
