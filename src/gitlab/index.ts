@@ -30,4 +30,4 @@ export class GitLab {
 export * from './errors';
 export * from './models';
 export type { GitLabClientOptions, RequestEvent } from './client';
-export { findBranchPipeline, type BranchPipeline, type MergeRequestRef } from './mergeRequests';
+export { findBranchPipeline, parseMergeRequestRef, type BranchPipeline, type MergeRequestRef } from './mergeRequests';

@@ -89,3 +89,19 @@ async function readable<T>(request: Promise<T | undefined>): Promise<T | undefin
     throw error;
   }
 }
+
+export type MergeRequestRefKind = 'detached' | 'merged results' | 'merge train';
+
+/** `refs/merge-requests/1/merge` → `{ iid: 1, kind: 'merged results' }`; undefined for a branch or tag. */
+export function parseMergeRequestRef(ref: string): { iid: number; kind: MergeRequestRefKind } | undefined {
+  const match = /^refs\/merge-requests\/(\d+)\/(head|merge|train)$/.exec(ref);
+  if (!match) return undefined;
+  const kinds: Record<string, MergeRequestRefKind> = { head: 'detached', merge: 'merged results', train: 'merge train' };
+  return { iid: Number(match[1]), kind: kinds[match[2] ?? ''] ?? 'detached' };
+}
+
+/** A merge request's ref reads as `!1 merged results`; branches and tags stay as they are. */
+export function refLabel(ref: string): string {
+  const mergeRequestRef = parseMergeRequestRef(ref);
+  return mergeRequestRef ? `!${mergeRequestRef.iid} ${mergeRequestRef.kind}` : ref;
+}
