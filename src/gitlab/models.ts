@@ -201,6 +201,8 @@ export interface MergeRequest {
   target_branch: string;
   /** The source branch's HEAD commit. */
   sha: string | null;
+  /** Differs from `project_id` for a merge request from a fork. */
+  source_project_id?: number;
   web_url: string;
   created_at: string;
   updated_at: string;
