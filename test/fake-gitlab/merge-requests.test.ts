@@ -1,6 +1,6 @@
 import * as assert from 'node:assert/strict';
 import { generations, startFakeGitLab, type FakeGitLab } from './index';
-import { api, jsonBody } from './test-client';
+import { api, call, jsonBody } from './test-client';
 
 const STOREFRONT = encodeURIComponent('demo-group/storefront');
 
@@ -80,6 +80,21 @@ for (const generation of generations) {
       const unknown = await api(gl, `/projects/${STOREFRONT}/merge_requests/99/pipelines`, gl.tokens.developer, { method: 'POST' });
       assert.equal(unknown.status, 404);
       assert.deepEqual(unknown.json(), { message: '404 Merge Request Not Found' });
+    });
+
+    it('gives a runner an MR pipeline\'s job with its MR variables and no branch refspec', async () => {
+      for (const pipeline of gl.state.pipelines.values()) gl.state.cancelPipeline(pipeline);
+      const pipeline = gl.state.mergeRequests.createPipeline(gl.state.mergeRequests.require('demo-group/storefront', 1), 2, 'merged_results');
+      const res = await call(`${gl.apiUrl}/jobs/request`, { method: 'POST', ...jsonBody({ token: gl.tokens.runner, info: { name: 'gitlab-runner', version: '17.5.0' } }) });
+      assert.equal(res.status, 201);
+      const payload = res.json<{ job_info: { pipeline_id: number }; git_info: { refspecs: string[] }; variables: { key: string; value: string }[] }>();
+      assert.equal(payload.job_info.pipeline_id, pipeline.id);
+      assert.deepEqual(payload.git_info.refspecs, [`+refs/pipelines/${pipeline.id}:refs/pipelines/${pipeline.id}`]);
+      const variables = new Map(payload.variables.map((v) => [v.key, v.value]));
+      assert.equal(variables.get('CI_PIPELINE_SOURCE'), 'merge_request_event');
+      assert.equal(variables.get('CI_MERGE_REQUEST_IID'), '1');
+      assert.equal(variables.get('CI_MERGE_REQUEST_EVENT_TYPE'), 'merged_result');
+      assert.equal(variables.has('CI_COMMIT_BRANCH'), false);
     });
 
     it('can make the head pipeline null or unreadable', async () => {

@@ -131,6 +131,20 @@ export class MergeRequests {
     return pipeline;
   }
 
+  /** The predefined CI_MERGE_REQUEST_* variables a job of an MR pipeline gets; none for other pipelines. */
+  variablesOf(pipeline: PipelineRecord): [string, string][] {
+    const iid = mergeRequestIidOfRef(pipeline.ref);
+    const mr = iid === undefined ? undefined : this.find(pipeline.projectId, iid);
+    if (!mr) return [];
+    return [
+      ['CI_MERGE_REQUEST_IID', String(mr.iid)],
+      ['CI_MERGE_REQUEST_TITLE', mr.title],
+      ['CI_MERGE_REQUEST_SOURCE_BRANCH_NAME', mr.sourceBranch],
+      ['CI_MERGE_REQUEST_TARGET_BRANCH_NAME', mr.targetBranch],
+      ['CI_MERGE_REQUEST_EVENT_TYPE', pipeline.ref.endsWith('/merge') ? 'merged_result' : 'detached'],
+    ];
+  }
+
   /** GitLab has no head pipeline for the MR (until its next pipeline). */
   clearHeadPipeline(mr: MergeRequestRecord): void {
     mr.headPipeline = null;
