@@ -127,13 +127,13 @@ export class PipelinesModel implements vscode.Disposable {
     const previous = this.states.get(project.key);
     try {
       const gitlab = await this.gitlabFor(project);
-      const perPage = this.settings.pipelineCount * (this.pageCounts.get(project.key) ?? 1);
+      const perPage = Math.min(this.settings.pipelineCount * (this.pageCounts.get(project.key) ?? 1), 100);
       const [branch, page] = await Promise.all([
-        loadBranchPipelines(gitlab, project, this.filterValue, Math.min(perPage, 100), signal),
-        gitlab.pipelines.list(project.projectPath, this.filterValue, { perPage: Math.min(perPage, 100), signal }),
+        loadBranchPipelines(gitlab, project, this.filterValue, perPage, signal),
+        gitlab.pipelines.list(project.projectPath, this.filterValue, { perPage, signal }),
       ]);
       const { current, mergeRequest } = branch;
-      const recent = mergeRecent(page.items, branch.mergeRequestPipelines, current?.id, Math.min(perPage, 100));
+      const recent = mergeRecent(page.items, branch.mergeRequestPipelines, current?.id, perPage);
       this.dropStaleJobs(project, previous, [...(current ? [current] : []), ...recent]);
       this.states.set(project.key, { project, current, mergeRequest, recent, hasMore: page.nextPage !== undefined || page.nextUrl !== undefined });
     } catch (error) {
