@@ -9,6 +9,7 @@ import { seedFixture, type Fixture } from './fixture';
 import { ObjectStorage } from './object-storage';
 import { registerArtifactRoutes } from './routes-artifacts';
 import { registerJobRoutes } from './routes-jobs';
+import { registerMergeRequestRoutes } from './routes-merge-requests';
 import { registerPipelineRoutes } from './routes-pipelines';
 import { registerProjectRoutes } from './routes-projects';
 import { registerRunnerRoutes } from './routes-runner';
@@ -20,6 +21,7 @@ export type { Fixture } from './fixture';
 export type { FaultHandle, FaultKind, FaultSpec, Faults } from './faults';
 export type { JobRecord, PipelineRecord, ProjectRecord, StoredArtifact } from './model';
 export { FakeState, ManualClock, type Clock } from './state';
+export type { MergeRequestPipelineKind, MergeRequestRecord } from './merge-requests';
 export { seedFixture } from './fixture';
 export { writeZip } from './zips';
 export type { Features, Generation, JobStatus, RecordedRequest } from './types';
@@ -101,6 +103,7 @@ export async function startFakeGitLab(options: FakeGitLabOptions = {}): Promise<
   registerArtifactRoutes(app.router, features);
   registerJobRoutes(app.router);
   registerRunnerRoutes(app.router);
+  registerMergeRequestRoutes(app.router);
 
   const serve = (handler: (req: IncomingMessage, res: ServerResponse) => Promise<void>) => (req: IncomingMessage, res: ServerResponse): void => {
     handler(req, res).catch((error: unknown) => {

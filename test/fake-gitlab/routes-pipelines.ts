@@ -145,6 +145,7 @@ export function registerPipelineRoutes(router: ApiRouter): void {
     if (ref === undefined) throw invalidParam('ref is missing');
     const variables = pipelineVariables(params);
     if (!ctx.app.state.findRef(project, ref)) throw new ApiError(400, { message: { base: ['Reference not found'] } });
+    if (ctx.app.state.mergeRequests.mergeRequestPipelinesOnly.has(project.id)) throw new ApiError(400, { message: { base: ['Pipeline filtered out by workflow rules.'] } });
     const pipeline = ctx.app.state.createPipeline(project, { ref, userId, source: 'api', variables });
     return jsonReply(201, ctx.app.presenter.pipelineDetail(pipeline));
   });

@@ -1,5 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { createReadStream, statSync } from 'node:fs';
+import { MergeRequests } from './merge-requests';
 import {
   compositeStatus, TraceLog,
   type JobRecord, type JobTemplate, type PipelineRecord, type PipelineTemplate, type PipelineVariable,
@@ -92,6 +93,7 @@ export class FakeState {
   readonly projects = new Map<number, ProjectRecord>();
   readonly pipelines = new Map<number, PipelineRecord>();
   readonly jobs = new Map<number, JobRecord>();
+  readonly mergeRequests = new MergeRequests(this);
   clock: Clock = systemClock;
   /** GitLab's default max_artifacts_size (100 MB). */
   maxArtifactsSize = 100 * 1024 * 1024;
