@@ -30,7 +30,7 @@ export { generations, featuresOf } from './types';
 export interface FakeGitLabOptions {
   /** Default: the readable seed fixture in fixture.ts. */
   fixture?: Fixture;
-  /** Which GitLab to be (default 'newest'); `features` then overrides single switches (types.ts). */
+  /** Which GitLab to be (default '18.2', the version most users run); `features` then overrides single switches (types.ts). */
   generation?: Generation;
   features?: Partial<Features>;
   /** GitLab's configured external URL, used in Link headers and web_url (default: the server's own URL). */
@@ -91,7 +91,7 @@ async function listenElsewhere(server: Server, wantedPort: number): Promise<stri
 export async function startFakeGitLab(options: FakeGitLabOptions = {}): Promise<FakeGitLab> {
   const fixture = options.fixture ?? seedFixture;
   const storageDir = await mkdtemp(path.join(tmpdir(), 'fake-gitlab-'));
-  const generation = options.generation ?? 'newest';
+  const generation = options.generation ?? '18.2';
   const features: Features = { ...featuresOf(generation), ...options.features };
   const state = new FakeState();
   const faults = new Faults();
