@@ -1,6 +1,7 @@
 import { GitLabClient, type GitLabClientOptions } from './client';
 import { ArtifactsApi } from './artifacts';
 import { JobsApi } from './jobs';
+import { MergeRequestsApi } from './mergeRequests';
 import { PipelinesApi } from './pipelines';
 import { RunnerApi } from './runner';
 import { RunnersApi } from './runners';
@@ -15,6 +16,7 @@ export class GitLab {
   readonly artifacts: ArtifactsApi;
   readonly runner: RunnerApi;
   readonly runners: RunnersApi;
+  readonly mergeRequests: MergeRequestsApi;
 
   constructor(options: GitLabClientOptions) {
     this.client = new GitLabClient(options);
@@ -24,9 +26,11 @@ export class GitLab {
     this.artifacts = new ArtifactsApi(this.client);
     this.runner = new RunnerApi(this.client);
     this.runners = new RunnersApi(this.client);
+    this.mergeRequests = new MergeRequestsApi(this.client);
   }
 }
 
 export * from './errors';
 export * from './models';
 export type { GitLabClientOptions, RequestEvent } from './client';
+export { findBranchPipeline, parseMergeRequestRef, type BranchPipeline, type MergeRequestRef } from './mergeRequests';

@@ -1,6 +1,7 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import type { Fixture, FixtureOutcome, FixturePipeline, FixtureRunner } from './fixture';
+import { seedMergeRequests } from './merge-requests';
 import type { JobRecord, PipelineRecord, ProjectRecord, RunnerRecord, StoredArtifact } from './model';
 import { sharedGitLabApiDir } from './paths';
 import { ManualClock, type FakeState } from './state';
@@ -46,6 +47,7 @@ export async function seedState(state: FakeState, fixture: Fixture, storageDir: 
     state.projects.set(project.id, project);
   }
   for (const runner of fixture.runners) state.runners.set(runner.id, runnerRecord(state, runner, now));
+  seedMergeRequests(state, fixture, userId);
   state.nextPipelineId = fixture.firstIds.pipeline;
   state.nextJobId = fixture.firstIds.job;
 
