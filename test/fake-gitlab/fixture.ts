@@ -186,10 +186,10 @@ export const seedFixture: Fixture = {
     revoked: { token: 'glpat-revoked-token-000006', name: 'revoked', username: 'maria', scopes: ['api'], expiresAt: '2099-01-01', revoked: true },
   },
   runners: [
-    // The simulated runner: a project runner of both projects (demo-app owns it), online since it ran the seed.
+    // The simulated runner: a project runner of every project (demo-app owns it), online since it ran the seed.
     {
       id: 7, token: 'glrt-fake-runner-token-0007', description: 'fake-runner-1', tags: ['docker', 'linux'], runUntagged: true, systemId: 's_0123456789ab',
-      type: 'project_type', projects: ['demo-group/demo-app', 'demo-group/platform/deploy-service'], contactedHoursAgo: 0,
+      type: 'project_type', projects: ['demo-group/demo-app', 'demo-group/platform/deploy-service', 'demo-group/storefront'], contactedHoursAgo: 0,
     },
     // For variety in the Runners view; none of them asks for jobs.
     {

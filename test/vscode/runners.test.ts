@@ -86,7 +86,7 @@ describe('runners view', function () {
     assert.ok(failed && failed.kind === 'job');
     assert.match(String(failed.toTreeItem().contextValue), /^job\b.*\bretryable\b.*\bhasTrace\b/);
     assert.equal(failed.toTreeItem().command?.command, 'gitlabCiLens.openJobLog');
-    assert.equal(failed.project.projectPath, failed.job.pipeline.project_id === 1 ? PROJECT_PATH : 'demo-group/platform/deploy-service');
+    assert.equal(failed.project.projectPath, fake.state.requireProject(failed.job.pipeline.project_id).fullPath, 'acts in the job\'s own project');
 
     const opened = await vscode.commands.executeCommand<OpenedLog>('gitlabCiLens.openJobLog', failed);
     assert.equal(opened.uri.scheme, 'gitlab-job-log');
