@@ -5,6 +5,10 @@
 export const CONTROL_URL_VARIABLE = 'BENCH_CONTROL_URL';
 /** How long each idle window lasts, in ms. */
 export const WINDOW_MS_VARIABLE = 'BENCH_WINDOW_MS';
+/** How long the window with nothing changing lasts, in ms: long enough for idle refreshes to happen. */
+export const QUIET_WINDOW_MS_VARIABLE = 'BENCH_QUIET_WINDOW_MS';
+/** The session action that finishes every running pipeline on the fake GitLab. */
+export const FINISH_PIPELINES_ACTION = 'finish-pipelines';
 /** The host prints one line starting with this, followed by its EconomyReport as JSON. */
 export const REPORT_MARKER = 'BENCH_REPORT=';
 
@@ -24,6 +28,8 @@ export interface EconomyReport {
   /** Missing when the window could not be made to lose focus; `unfocusedError` says why. */
   readonly unfocused?: Window;
   readonly unfocusedError?: string;
+  /** View visible and focused, every pipeline finished: nothing changes. */
+  readonly quiet: Window;
 }
 
 /** The activation host prints one line starting with this, followed by its ActivationReport as JSON. */

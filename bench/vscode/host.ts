@@ -3,7 +3,9 @@
 // request log live in the bench's process; the bench counts what arrived in each window.
 import * as vscode from 'vscode';
 import type { ExtensionApi } from '../../src/extension';
-import { CONTROL_URL_VARIABLE, type EconomyReport, REPORT_MARKER, type Window, WINDOW_MS_VARIABLE } from './contract';
+import {
+  CONTROL_URL_VARIABLE, type EconomyReport, FINISH_PIPELINES_ACTION, QUIET_WINDOW_MS_VARIABLE, REPORT_MARKER, type Window, WINDOW_MS_VARIABLE,
+} from './contract';
 
 const EXTENSION_ID = 'gitlab-ci-lens.gitlab-ci-lens';
 const VIEW_FOCUS_COMMAND = 'gitlabCiLens.pipelines.focus';
@@ -47,7 +49,12 @@ export async function run(): Promise<void> {
     await setWindowFocus(true).catch(() => undefined);
   }
 
-  const report: EconomyReport = { signedIn, projectFound, viewOpenedAt, visible, hidden, unfocused, unfocusedError };
+  // Nothing changing: every pipeline finished, and one refresh seen since, so the view polls at its idle pace.
+  await control(`/act?name=${FINISH_PIPELINES_ACTION}`);
+  await vscode.commands.executeCommand('gitlabCiLens.refresh');
+  const quiet = await measureWindow(Number(process.env[QUIET_WINDOW_MS_VARIABLE] ?? 120_000));
+
+  const report: EconomyReport = { signedIn, projectFound, viewOpenedAt, visible, hidden, unfocused, unfocusedError, quiet };
   console.log(REPORT_MARKER + JSON.stringify(report));
 }
 
@@ -59,11 +66,15 @@ async function measureWindow(windowMs: number): Promise<Window> {
 }
 
 /** Asks the bench's browser to take focus from the workbench page, or give it back. */
-async function setWindowFocus(focused: boolean): Promise<void> {
+function setWindowFocus(focused: boolean): Promise<void> {
+  return control(`/focus?focused=${focused}`);
+}
+
+async function control(path: string): Promise<void> {
   const controlUrl = process.env[CONTROL_URL_VARIABLE];
   if (!controlUrl) throw new Error(`${CONTROL_URL_VARIABLE} is not set`);
-  const response = await fetch(new URL(`/focus?focused=${focused}`, controlUrl), { method: 'POST' });
-  if (!response.ok) throw new Error(`the bench could not change the window's focus: ${await response.text()}`);
+  const response = await fetch(new URL(path, controlUrl), { method: 'POST' });
+  if (!response.ok) throw new Error(`the bench could not do ${path}: ${await response.text()}`);
 }
 
 async function expectState(what: string, holds: () => boolean): Promise<void> {

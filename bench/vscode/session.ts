@@ -34,6 +34,8 @@ export interface SessionOptions {
   /** The compiled module VS Code loads as extensionTestsPath; its `run()` resolving ends the session. */
   readonly testsModule: string;
   readonly timeoutMs: number;
+  /** What the module may ask the bench's process to do (`POST /act?name=N`), e.g. change the fake's state. */
+  readonly actions?: Readonly<Record<string, () => void>>;
 }
 
 export interface SessionResult {
@@ -56,7 +58,7 @@ export async function runSession(options: SessionOptions): Promise<SessionResult
     const context = await browser.launchChromium({ profileDir: join(options.runDir, 'browser-profile') });
     cleanups.push(() => context.close());
     const page = context.pages()[0] ?? (await context.newPage());
-    const control = await startControlServer(page);
+    const control = await startControlServer(page, options.actions ?? {});
     cleanups.push(() => new Promise((resolve) => control.close(resolve)));
     const controlUrl = `http://127.0.0.1:${(control.address() as AddressInfo).port}`;
     const server = await codeServer.startCodeServer({
@@ -96,17 +98,23 @@ export async function runSession(options: SessionOptions): Promise<SessionResult
 }
 
 /**
- * POST /focus?focused=false|true. Headless Chromium tells every page it has focus, so a user switching to
+ * POST /act?name=N runs one of the session's actions. POST /focus?focused=false|true. Headless Chromium tells every page it has focus, so a user switching to
  * another window is played in the page: `document.hasFocus()` answers false and the window gets `blur`, the
  * two things the workbench watches to tell the extension host (`window.state.focused`).
  */
-async function startControlServer(page: Page): Promise<Server> {
+async function startControlServer(page: Page, actions: Readonly<Record<string, () => void>>): Promise<Server> {
   const server = createServer((request, response) => {
     const url = new URL(request.url ?? '/', 'http://127.0.0.1');
     const focused = url.searchParams.get('focused');
     const reply = (status: number, text: string) => response.writeHead(status, { 'content-type': 'text/plain' }).end(text);
+    const action = url.pathname === '/act' ? actions[url.searchParams.get('name') ?? ''] : undefined;
+    if (request.method === 'POST' && action) {
+      action();
+      reply(200, 'ok');
+      return;
+    }
     if (request.method !== 'POST' || url.pathname !== '/focus' || (focused !== 'true' && focused !== 'false')) {
-      reply(400, 'only POST /focus?focused=true|false');
+      reply(400, 'only POST /focus?focused=true|false or /act?name=<an action of the session>');
       return;
     }
     page.evaluate(focused === 'true' ? GIVE_FOCUS_BACK : TAKE_FOCUS_AWAY).then(

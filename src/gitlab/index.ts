@@ -1,6 +1,7 @@
 import { GitLabClient, type GitLabClientOptions } from './client';
 import { ArtifactsApi } from './artifacts';
 import { JobsApi } from './jobs';
+import { MergeRequestsApi } from './mergeRequests';
 import { PipelinesApi } from './pipelines';
 import { RunnerApi } from './runner';
 import { AccountApi } from './users';
@@ -13,6 +14,7 @@ export class GitLab {
   readonly jobs: JobsApi;
   readonly artifacts: ArtifactsApi;
   readonly runner: RunnerApi;
+  readonly mergeRequests: MergeRequestsApi;
 
   constructor(options: GitLabClientOptions) {
     this.client = new GitLabClient(options);
@@ -21,9 +23,11 @@ export class GitLab {
     this.jobs = new JobsApi(this.client);
     this.artifacts = new ArtifactsApi(this.client);
     this.runner = new RunnerApi(this.client);
+    this.mergeRequests = new MergeRequestsApi(this.client);
   }
 }
 
 export * from './errors';
 export * from './models';
 export type { GitLabClientOptions, RequestEvent } from './client';
+export { findBranchPipeline, parseMergeRequestRef, type BranchPipeline, type MergeRequestRef } from './mergeRequests';

@@ -189,3 +189,27 @@ export interface Variable {
   value: string;
   variable_type?: 'env_var' | 'file';
 }
+
+/** A merge request as GitLab lists it (`MergeRequestBasic`); the list never carries `head_pipeline`. */
+export interface MergeRequest {
+  id: number;
+  iid: number;
+  project_id: number;
+  title: string;
+  state: 'opened' | 'closed' | 'merged' | 'locked' | (string & {});
+  source_branch: string;
+  target_branch: string;
+  /** The source branch's HEAD commit. */
+  sha: string | null;
+  /** Differs from `project_id` for a merge request from a fork. */
+  source_project_id?: number;
+  web_url: string;
+  created_at: string;
+  updated_at: string;
+  draft?: boolean;
+}
+
+export interface MergeRequestDetail extends MergeRequest {
+  /** Null when GitLab has none; left out when the user may not read pipelines. */
+  head_pipeline?: PipelineDetail | null;
+}

@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { type MergeRequestRef, refLabel } from '../gitlab/mergeRequests';
 import { type PipelineDetail, isFinished } from '../gitlab/models';
 import { elapsedSeconds, formatDuration } from '../gitlab/status';
 import type { Logger } from './log';
@@ -57,10 +58,13 @@ export class PipelineStatusBar implements vscode.Disposable {
       this.item.hide();
       return;
     }
-    const pipeline = this.model.stateOf(project)?.current;
+    const state = this.model.stateOf(project);
+    const pipeline = state?.current;
+    const mergeRequest = state?.mergeRequest;
     if (!pipeline) {
       this.item.text = '$(circle-outline) No pipeline';
-      this.item.tooltip = project.branch ? `No pipeline for ${project.branch} in ${project.projectPath}` : project.projectPath;
+      const branch = mergeRequest ? `!${mergeRequest.iid} (${project.branch ?? ''})` : project.branch;
+      this.item.tooltip = branch ? `No pipeline for ${branch} in ${project.projectPath}` : project.projectPath;
       this.item.command = 'gitlabCiLens.pipelines.focus';
       this.item.show();
       return;
@@ -74,8 +78,8 @@ export class PipelineStatusBar implements vscode.Disposable {
     } catch {
       // The counts are a nicety: the status alone still says what matters.
     }
-    this.item.text = `$(${icon}) Pipeline ${statusLabel(pipeline.status)}${progress}`;
-    this.item.tooltip = tooltip(project, pipeline);
+    this.item.text = `$(${icon}) ${mergeRequest ? `!${mergeRequest.iid} ` : ''}Pipeline ${statusLabel(pipeline.status)}${progress}`;
+    this.item.tooltip = tooltip(project, pipeline, mergeRequest);
     this.item.command = { command: 'gitlabCiLens.pipelineActions', title: 'Pipeline Actions', arguments: [project, pipeline] };
     this.item.backgroundColor = pipeline.status === 'failed' ? new vscode.ThemeColor('statusBarItem.errorBackground') : undefined;
     this.item.show();
@@ -88,7 +92,7 @@ export class PipelineStatusBar implements vscode.Disposable {
     const justFinished = previous?.id === pipeline.id && !isFinished(previous.status) && isFinished(pipeline.status);
     if (!justFinished || !this.settings.notifyOnPipelineFinish) return;
     const failed = pipeline.status === 'failed';
-    const message = `Pipeline #${pipeline.id} for ${noIcons(pipeline.ref)} ${statusLabel(pipeline.status)}.`;
+    const message = `Pipeline #${pipeline.id} for ${noIcons(refLabel(pipeline.ref))} ${statusLabel(pipeline.status)}.`;
     const actions = failed ? ['Open', 'Retry Failed'] : ['Open'];
     void (failed ? vscode.window.showErrorMessage(message, ...actions) : vscode.window.showInformationMessage(message, ...actions)).then(async (choice) => {
       if (choice === 'Open') await vscode.env.openExternal(vscode.Uri.parse(pipeline.web_url));
@@ -101,12 +105,13 @@ export class PipelineStatusBar implements vscode.Disposable {
   }
 }
 
-function tooltip(project: ProjectContext, pipeline: PipelineDetail): vscode.MarkdownString {
+function tooltip(project: ProjectContext, pipeline: PipelineDetail, mergeRequest: MergeRequestRef | undefined): vscode.MarkdownString {
   const markdown = new vscode.MarkdownString(undefined, false);
   markdown.isTrusted = false;
   const seconds = elapsedSeconds(pipeline);
   markdown.appendText(`Pipeline #${pipeline.id} · ${statusLabel(pipeline.status)}\n`);
-  markdown.appendText(`${project.projectPath} · ${pipeline.ref} · ${pipeline.sha.slice(0, 8)}\n`);
+  if (mergeRequest) markdown.appendText(`Merge request !${mergeRequest.iid}: ${mergeRequest.title}\n`);
+  markdown.appendText(`${project.projectPath} · ${refLabel(pipeline.ref)} · ${pipeline.sha.slice(0, 8)}\n`);
   if (seconds !== undefined) markdown.appendText(`${isFinished(pipeline.status) ? 'Took' : 'Running for'} ${formatDuration(seconds)}\n`);
   markdown.appendText(`Updated ${new Date().toLocaleTimeString()} · click for actions`);
   return markdown;

@@ -1,14 +1,26 @@
 import * as assert from 'node:assert/strict';
+import { createServer, type AddressInfo } from 'node:net';
 import { startFakeGitLab, type FakeGitLab } from './index';
 import { api, call } from './test-client';
 
 interface Pipeline { id: number; status: string; source: string; ref: string }
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as AddressInfo;
+      server.close(() => resolve(port));
+    });
+  });
+}
 interface Job { id: number; name: string; status: string; stage: string }
 
-describe('fake GitLab: auth, projects, pipelines, jobs, trace', () => {
+describe('fake GitLab: auth, projects, pipelines, jobs', () => {
   let gl: FakeGitLab;
   before(async () => {
-    gl = await startFakeGitLab();
+    gl = await startFakeGitLab({ generation: '18.2' });
   });
   after(async () => {
     await gl.close();
@@ -74,7 +86,7 @@ describe('fake GitLab: auth, projects, pipelines, jobs, trace', () => {
   });
 
   it('closes promptly even while a request waits out a latency fault', async () => {
-    const other = await startFakeGitLab();
+    const other = await startFakeGitLab({ generation: '18.2' });
     other.faults.add({ route: /.*/, kind: 'latency', ms: 60_000 });
     const waiting = api(other, '/user', other.tokens.reporter).then(() => 'answered', () => 'cut off');
     await new Promise((resolve) => setTimeout(resolve, 50));
@@ -84,12 +96,51 @@ describe('fake GitLab: auth, projects, pipelines, jobs, trace', () => {
     assert.equal(await waiting, 'cut off');
   });
 
+  it('puts object storage on the port asked for', async () => {
+    const port = await freePort();
+    const fixed = await startFakeGitLab({ generation: '18.2', objectStoragePort: port });
+    try {
+      assert.equal(new URL(fixed.objectStorage.url).port, String(port));
+    } finally {
+      await fixed.close();
+    }
+  });
+
   describe('projects', () => {
     it('finds a project by id and by URL-encoded full path, subgroups included', async () => {
       const byId = await api(gl, '/projects/2', gl.tokens.maintainer);
       const byPath = await api(gl, '/projects/demo-group%2Fplatform%2Fdeploy-service', gl.tokens.maintainer);
       assert.equal(byId.json<{ path_with_namespace: string }>().path_with_namespace, 'demo-group/platform/deploy-service');
       assert.deepEqual(byPath.json(), byId.json());
+    });
+
+    it('lists the token user\'s projects with counts, searched, ordered, simple or in full', async () => {
+      const rita = 3;
+      const theirs = [...gl.state.projects.values()].filter((p) => p.members.has(rita));
+      const all = await api(gl, '/projects?membership=true', gl.tokens.reporter);
+      assert.equal(all.status, 200);
+      assert.equal(all.headers['x-total'], String(theirs.length));
+      const full = all.json<{ id: number; name: string; created_at: string }[]>();
+      assert.deepEqual(full.map((p) => p.id).sort(), theirs.map((p) => p.id).sort());
+      assert.ok(full.every((p, i) => i === 0 || p.created_at <= (full[i - 1]?.created_at ?? '')), 'newest first by default');
+      assert.deepEqual(full.find((p) => p.id === 2), (await api(gl, '/projects/2', gl.tokens.reporter)).json());
+      const byName = (await api(gl, '/projects?membership=true&order_by=name&sort=asc', gl.tokens.reporter)).json<{ name: string }[]>();
+      assert.deepEqual(byName.map((p) => p.name), theirs.map((p) => p.name).sort());
+      const found = (await api(gl, '/projects?membership=true&search=DEPLOY-SERV&simple=true', gl.tokens.reporter)).json<object[]>();
+      assert.deepEqual(found.map((p) => (p as { id: number }).id), [2]);
+      const basicKeys = Object.keys(found[0] ?? {});
+      assert.deepEqual(basicKeys, Object.keys(full[0] ?? {}).slice(0, basicKeys.length), 'BasicProjectDetails: the first keys');
+      assert.equal(basicKeys.at(-1), 'namespace');
+      const project = gl.state.requireProject(2);
+      const role = project.members.get(rita);
+      project.members.delete(rita);
+      try {
+        const own = (await api(gl, '/projects?membership=true', gl.tokens.reporter)).json<{ id: number }[]>();
+        assert.ok(own.length === theirs.length - 1 && !own.some((p) => p.id === 2));
+      } finally {
+        if (role) project.members.set(rita, role);
+      }
+      assert.equal((await api(gl, '/projects?order_by=nope', gl.tokens.reporter)).status, 400);
     });
 
     it('says 404 Project Not Found for unknown projects', async () => {
@@ -151,6 +202,13 @@ describe('fake GitLab: auth, projects, pipelines, jobs, trace', () => {
       assert.deepEqual(manual.map((j) => j.name), ['deploy:production']);
     });
 
+    it('cancels a pipeline with 200', async () => {
+      const pipeline = gl.state.createPipelineForRef(1, 'feature/login');
+      const res = await api(gl, `/projects/1/pipelines/${pipeline.id}/cancel`, gl.tokens.developer, { method: 'POST' });
+      assert.equal(res.status, 200);
+      assert.equal(res.json<Pipeline>().status, 'canceled');
+    });
+
     it('creates a pipeline from the project template with variables', async () => {
       const res = await api(gl, '/projects/1/pipeline?ref=feature%2Flogin', gl.tokens.developer, {
         method: 'POST', headers: { 'Content-Type': 'application/json' },
@@ -204,6 +262,17 @@ describe('fake GitLab: auth, projects, pipelines, jobs, trace', () => {
       assert.deepEqual(build.json(), { message: '400 Bad request - Unplayable Job' });
     });
 
+    it('keeps started_at and duration null for a job canceled before it ran', async () => {
+      const pipeline = gl.state.createPipelineForRef(1, 'main');
+      const build = gl.state.pipelineJobs(pipeline.id).find((j) => j.name === 'build');
+      const res = await api(gl, `/projects/1/jobs/${build?.id}/cancel`, gl.tokens.developer, { method: 'POST' });
+      const canceled = res.json<{ status: string; started_at: string | null; duration: number | null; finished_at: string | null }>();
+      assert.equal(canceled.status, 'canceled');
+      assert.equal(canceled.started_at, null);
+      assert.equal(canceled.duration, null);
+      assert.notEqual(canceled.finished_at, null);
+    });
+
     it('cancels with 201 even when nothing changes', async () => {
       const res = await api(gl, '/projects/1/jobs/5001/cancel', gl.tokens.developer, { method: 'POST' });
       assert.equal(res.status, 201);
@@ -219,43 +288,6 @@ describe('fake GitLab: auth, projects, pipelines, jobs, trace', () => {
       assert.equal((await api(gl, `/projects/1/jobs/${first?.id}/trace`, gl.tokens.maintainer)).text, '');
       const again = await api(gl, `/projects/1/jobs/${first?.id}/erase`, gl.tokens.maintainer, { method: 'POST' });
       assert.deepEqual(again.json(), { message: '403 Forbidden - Job is not erasable!' });
-    });
-  });
-
-  describe('trace', () => {
-    it('sends the raw log as text/plain with a weak ETag, and 304 for If-None-Match', async () => {
-      const res = await api(gl, '/projects/1/jobs/5001/trace', gl.tokens.reporter);
-      assert.equal(res.status, 200);
-      assert.match(res.headers['content-type'] ?? '', /^text\/plain/);
-      assert.ok(res.text.includes('section_start:'));
-      assert.match(res.headers.etag ?? '', /^W\/"[0-9a-f]{32}"$/);
-      assert.equal(res.headers['cache-control'], 'max-age=0, private, must-revalidate');
-      const again = await api(gl, '/projects/1/jobs/5001/trace', gl.tokens.reporter, { headers: { 'If-None-Match': res.headers.etag ?? '' } });
-      assert.equal(again.status, 304);
-      assert.equal(again.body.length, 0);
-    });
-
-    it('slices with byte_offset/byte_limit only when the feature is on', async () => {
-      const whole = (await api(gl, '/projects/1/jobs/5001/trace', gl.tokens.reporter)).body;
-      const slice = await api(gl, '/projects/1/jobs/5001/trace?byte_offset=10&byte_limit=20', gl.tokens.reporter);
-      assert.deepEqual(slice.body, whole.subarray(10, 30));
-      const tooBig = await api(gl, '/projects/1/jobs/5001/trace?byte_limit=600000', gl.tokens.reporter);
-      assert.equal(tooBig.status, 400);
-      assert.ok('error' in tooBig.json<object>());
-      gl.features.traceByteRange = false;
-      try {
-        const ignored = await api(gl, '/projects/1/jobs/5001/trace?byte_offset=10&byte_limit=20', gl.tokens.reporter);
-        assert.deepEqual(ignored.body, whole);
-      } finally {
-        gl.features.traceByteRange = true;
-      }
-    });
-
-    it('sends 200 with an empty body for a job without a log', async () => {
-      const pending = gl.state.findJobs({ pipelineId: 1008, name: 'test:unit' })[0];
-      const res = await api(gl, `/projects/1/jobs/${pending?.id}/trace`, gl.tokens.reporter);
-      assert.equal(res.status, 200);
-      assert.equal(res.text, '');
     });
   });
 });

@@ -4,13 +4,15 @@ import { setTimeout as delay } from 'node:timers/promises';
 import { authenticate, type Actor, type AuthMode } from './auth';
 import { Presenter } from './entities';
 import { faultReply, type Faults } from './faults';
-import { ApiError, jsonReply, mergeParams, readBody, recordRequest, type Params, type Reply } from './http';
+import { compressLikeNginx, corruptGzip } from './compression';
+import { ApiError, jsonReply, mergeParams, readBody, type Params, type Reply } from './http';
 import type { ObjectStorage } from './object-storage';
-import type { PageLinkBase } from './pagination';
+import { linkOrigin, type PageLinkBase } from './pagination';
 import { Router } from './router';
 import { sendReply, withConditionalGet } from './send';
 import type { FakeState } from './state';
 import type { Features, RecordedRequest } from './types';
+import { recordRequest } from './wire';
 
 /** What every API route handler gets. */
 export interface ApiContext {
@@ -24,7 +26,7 @@ export interface ApiContext {
   params(): Promise<Params>;
   /** The authenticated actor; throws GitLab's 401/403 errors. */
   actor(mode?: AuthMode): Actor;
-  /** Base for Link headers: the configured external URL with this request's path and query. */
+  /** Base for Link headers: GitLab's configured host and port with this request's scheme, path and query. */
   pageBase(): PageLinkBase;
 }
 
@@ -67,7 +69,9 @@ export class App {
 
   async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     res.on('error', () => undefined);
-    const { method, path, query } = recordRequest(req, this.requests);
+    const { method, path, query } = recordRequest(req, res, this.requests);
+    // A proxy that strips ETags leaves the client nothing to revalidate with.
+    if (!this.features.etags) delete req.headers['if-none-match'];
 
     const plan = this.faults.take('api', method, path);
     if (plan.delayMs > 0) await delay(plan.delayMs, undefined, { signal: this.closing.signal }).catch(() => undefined);
@@ -84,9 +88,21 @@ export class App {
         : jsonReply(500, { message: '500 Internal Server Error' });
       if (!(error instanceof ApiError)) console.error('fake GitLab: handler failed', error);
     }
+    // API::API's `before` block sets the last two on every answer.
     reply.headers['X-Request-Id'] = randomUUID();
+    reply.headers['X-Frame-Options'] = 'SAMEORIGIN';
     reply.headers['X-Content-Type-Options'] = 'nosniff';
-    await sendReply(req, res, withConditionalGet(req, reply), plan.fault);
+    const answered = corruptGzip(withConditionalGet(req, reply), plan.fault);
+    await sendReply(req, res, await this.throughFront(req, answered), plan.fault);
+  }
+
+  /** What stands between GitLab and the client: Omnibus nginx's gzip, and maybe a proxy that strips ETags. */
+  private async throughFront(req: IncomingMessage, reply: Reply): Promise<Reply> {
+    const sent = this.features.gzip ? await compressLikeNginx(req, reply) : reply;
+    if (this.features.etags) return sent;
+    const headers = { ...sent.headers };
+    delete headers.ETag;
+    return { ...sent, headers };
   }
 
   private async route(req: IncomingMessage, method: string, path: string, query: URLSearchParams): Promise<Reply> {
@@ -111,7 +127,7 @@ export class App {
         actor ??= authenticate(this.state, method, req.headers, query, mode);
         return actor;
       },
-      pageBase: () => ({ origin: new URL(this.externalUrl).origin, path, query }),
+      pageBase: () => ({ origin: linkOrigin(this.externalUrl, req.headers['x-forwarded-proto']), path, query }),
     };
     return match.handler(ctx, match.params);
   }

@@ -1,7 +1,6 @@
 import type { JobRecord, PipelineRecord, ProjectRecord, RunnerRecord, UserRecord } from './model';
 import type { FakeState } from './state';
-import type { JobStatus, Role } from './types';
-import { roleRank } from './types';
+import type { JobStatus } from './types';
 
 /**
  * JSON shapes of GitLab's API entities (lib/api/entities/...), with the key sets and order of the
@@ -71,57 +70,6 @@ export class Presenter {
       private_profile: false,
       commit_email: user.email,
     };
-  }
-
-  projectEntity(project: ProjectRecord, role: Role | undefined): Record<string, unknown> {
-    const web = `${this.webBase()}/${project.fullPath}`;
-    const host = new URL(this.webBase()).host;
-    const hostname = new URL(this.webBase()).hostname;
-    const namespace = project.namespace;
-    return {
-      id: project.id,
-      description: project.description,
-      name: project.name,
-      name_with_namespace: `${namespace.fullPath.split('/').join(' / ')} / ${project.name}`,
-      path: project.path,
-      path_with_namespace: project.fullPath,
-      created_at: this.iso(project.createdAt),
-      default_branch: project.defaultBranch,
-      tag_list: [],
-      topics: [],
-      ssh_url_to_repo: `git@${hostname}:${project.fullPath}.git`,
-      http_url_to_repo: `${this.webBase()}/${project.fullPath}.git`,
-      web_url: web,
-      readme_url: `${web}/-/blob/${project.defaultBranch}/README.md`,
-      forks_count: 0,
-      avatar_url: null,
-      star_count: 0,
-      last_activity_at: this.iso(this.lastActivity(project)),
-      namespace: {
-        id: namespace.id, name: namespace.name, path: namespace.path, kind: 'group', full_path: namespace.fullPath,
-        parent_id: namespace.parentId, avatar_url: null, web_url: `${this.webBase()}/groups/${namespace.fullPath}`,
-      },
-      container_registry_image_prefix: `${host}/${project.fullPath}`,
-      visibility: 'private',
-      archived: false,
-      empty_repo: false,
-      jobs_enabled: true,
-      builds_access_level: 'enabled',
-      ci_config_path: null,
-      shared_runners_enabled: true,
-      creator_id: 1,
-      open_issues_count: 0,
-      permissions: {
-        project_access: role ? { access_level: roleRank[role], notification_level: 3 } : null,
-        group_access: null,
-      },
-    };
-  }
-
-  private lastActivity(project: ProjectRecord): Date {
-    let last = project.createdAt;
-    for (const p of this.state.pipelines.values()) if (p.projectId === project.id && p.updatedAt > last) last = p.updatedAt;
-    return last;
   }
 
   commit(pipeline: PipelineRecord): Record<string, unknown> {

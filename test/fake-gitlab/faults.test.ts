@@ -1,12 +1,26 @@
 import * as assert from 'node:assert/strict';
 import { get } from 'node:http';
+import { constants, createGunzip, gunzipSync } from 'node:zlib';
 import { startFakeGitLab, type FakeGitLab } from './index';
 import { api, call } from './test-client';
+
+/** What a streaming gunzip hands out before it fails, fed a byte at a time as from a slow network. */
+function decodableStart(body: Buffer): Promise<Buffer> {
+  return new Promise((resolve) => {
+    const out: Buffer[] = [];
+    const gunzip = createGunzip({ flush: constants.Z_SYNC_FLUSH });
+    gunzip.on('data', (chunk: Buffer) => out.push(chunk));
+    gunzip.on('error', () => resolve(Buffer.concat(out)));
+    gunzip.on('end', () => resolve(Buffer.concat(out)));
+    for (const byte of body) gunzip.write(Buffer.from([byte]));
+    gunzip.end();
+  });
+}
 
 describe('fake GitLab: fault injection', () => {
   let gl: FakeGitLab;
   before(async () => {
-    gl = await startFakeGitLab({ features: { artifactsRedirect: true } });
+    gl = await startFakeGitLab({ generation: '18.2', features: { artifactsRedirect: true } });
   });
   after(async () => {
     await gl.close();
@@ -98,5 +112,18 @@ describe('fake GitLab: fault injection', () => {
     const range = gl.faults.add({ route: /^\/gitlab-artifacts\//, kind: 'reset', bytes: 10 });
     await assert.rejects(call(location));
     assert.equal(range.hits, 1);
+  });
+
+  it('breaks gzip (corruptGzip): Content-Encoding gzip whatever was asked, the first bytes decode, then an error', async () => {
+    const whole = (await api(gl, '/projects/1/jobs/5001/trace', gl.tokens.reporter)).body;
+    gl.faults.add({ route: '/api/v4/projects/1/jobs/5001/trace', kind: 'corruptGzip', bytes: 100, times: 2 });
+    for (const asked of [{}, { 'Accept-Encoding': 'gzip' }] as Record<string, string>[]) {
+      const res = await api(gl, '/projects/1/jobs/5001/trace', gl.tokens.reporter, { headers: asked });
+      assert.equal(res.status, 200);
+      assert.equal(res.headers['content-encoding'], 'gzip');
+      assert.throws(() => gunzipSync(res.body), /invalid block type/);
+      assert.deepEqual(await decodableStart(res.body), whole.subarray(0, 100));
+    }
+    assert.equal((await api(gl, '/projects/1/jobs/5001/trace', gl.tokens.reporter)).headers['content-encoding'], undefined);
   });
 });

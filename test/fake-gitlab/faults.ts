@@ -1,6 +1,6 @@
 import { type Reply, jsonReply } from './http';
 
-export type FaultKind = 'latency' | 'rateLimit' | 'serverError' | 'reset' | 'truncate' | 'html';
+export type FaultKind = 'latency' | 'rateLimit' | 'serverError' | 'reset' | 'truncate' | 'html' | 'corruptGzip';
 
 export interface FaultSpec {
   /** Matched against the request path (percent-encoding kept): a RegExp, or a string for the exact path. */
@@ -17,7 +17,10 @@ export interface FaultSpec {
   status?: 500 | 502 | 503 | 504;
   /** rateLimit: seconds in Retry-After (default 60). */
   retryAfter?: number;
-  /** reset/truncate: how many body bytes go out before the cut (default half the body). */
+  /**
+   * reset/truncate: how many body bytes go out before the cut (default half the body). corruptGzip: how many
+   * bytes of the body decode before the stream breaks (default half).
+   */
   bytes?: number;
 }
 
@@ -84,7 +87,7 @@ export class Faults {
   }
 }
 
-/** The reply a fault sends instead of the real one; reset and truncate mangle the real one instead. */
+/** The reply a fault sends instead of the real one; reset, truncate and corruptGzip mangle the real one instead. */
 export function faultReply(fault: FaultSpec, now: number): Reply | undefined {
   switch (fault.kind) {
     case 'rateLimit': {

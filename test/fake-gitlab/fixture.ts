@@ -45,6 +45,17 @@ export interface FixtureProject {
   members: Record<string, Role>;
   refs: { name: string; kind: 'branch' | 'tag'; protected: boolean; commits: FixtureCommit[] }[];
   ci: PipelineTemplate;
+  /** `workflow:rules` that run pipelines only for merge requests: branch pushes (and POST /pipeline) make none. */
+  workflow?: 'merge_request_pipelines_only';
+}
+
+export interface FixtureMergeRequest {
+  project: string;
+  title: string;
+  sourceBranch: string;
+  targetBranch: string;
+  author: string;
+  hoursAgo: number;
 }
 
 /** How a job of a seeded pipeline ends; jobs without one succeed. */
@@ -78,6 +89,8 @@ export interface Fixture {
   runners: FixtureRunner[];
   projects: FixtureProject[];
   pipelines: FixturePipeline[];
+  /** Opened before the pipelines are seeded, so pipelines may run on `refs/merge-requests/:iid/head|merge`. */
+  mergeRequests?: FixtureMergeRequest[];
   archives: Record<string, { files: ZipContent; junitReport?: string }>;
   firstIds: { pipeline: number; job: number };
 }
@@ -132,10 +145,20 @@ const deployServiceTemplate: PipelineTemplate = {
   ],
 };
 
+/** MR pipelines only (the workflow the storefront project declares): a build and its tests. */
+const storefrontTemplate: PipelineTemplate = {
+  stages: ['build', 'test'],
+  jobs: [
+    { name: 'build', stage: 'build', image: 'node:20', script: ['npm ci', 'npm run build'], artifacts: { paths: ['dist/'], expireIn: '1 week' } },
+    { name: 'test:unit', stage: 'test', image: 'node:20', script: ['npm test'] },
+  ],
+};
+
 /**
  * The seed: two projects (one in a subgroup, the target of a multi-project trigger), three users with
  * the roles their tokens are named after, a runner, and pipelines in several end states plus one on
- * `main` still waiting for a runner.
+ * `main` still waiting for a runner; and a third project whose workflow runs only merge request pipelines,
+ * with an open merge request (!1 from `feature/checkout`) that has a detached and a merged results pipeline.
  */
 export const seedFixture: Fixture = {
   users: [
@@ -195,6 +218,26 @@ export const seedFixture: Fixture = {
       ],
       ci: deployServiceTemplate,
     },
+    {
+      id: 3, name: 'storefront', path: 'storefront', description: 'Runs pipelines for merge requests only.',
+      namespace: { id: 10, name: 'demo-group', path: 'demo-group', fullPath: 'demo-group', parentId: null },
+      defaultBranch: 'main',
+      members: { maria: 'maintainer', dave: 'developer', rita: 'reporter' },
+      workflow: 'merge_request_pipelines_only',
+      refs: [
+        {
+          name: 'main', kind: 'branch', protected: true, commits: [
+            { sha: '5e6f708192a3b4c5d6e7f8091a2b3c4d5e6f7081', parentSha: '0000000000000000000000000000000000000000', title: 'Storefront skeleton', author: 'maria', hoursAgo: 96 },
+          ],
+        },
+        {
+          name: 'feature/checkout', kind: 'branch', protected: false, commits: [
+            { sha: '6f708192a3b4c5d6e7f8091a2b3c4d5e6f708192', parentSha: '5e6f708192a3b4c5d6e7f8091a2b3c4d5e6f7081', title: 'Pay with saved cards', author: 'dave', hoursAgo: 5 },
+          ],
+        },
+      ],
+      ci: storefrontTemplate,
+    },
   ],
   pipelines: [
     {
@@ -218,6 +261,17 @@ export const seedFixture: Fixture = {
       outcomes: { 'test:unit': { status: 'canceled' } },
     },
     { project: 'demo-group/demo-app', ref: 'main', source: 'web', user: 'maria', hoursAgo: 0, run: false, name: 'Nightly-ish' },
+    {
+      project: 'demo-group/storefront', ref: 'refs/merge-requests/1/head', source: 'merge_request_event', user: 'dave', hoursAgo: 4, run: true,
+      outcomes: { build: { status: 'success', archive: 'app', seconds: 50 } },
+    },
+    {
+      project: 'demo-group/storefront', ref: 'refs/merge-requests/1/merge', source: 'merge_request_event', user: 'dave', hoursAgo: 3, run: true,
+      outcomes: { build: { status: 'success', archive: 'app', seconds: 52 }, 'test:unit': { status: 'failed', failureReason: 'script_failure', seconds: 33 } },
+    },
+  ],
+  mergeRequests: [
+    { project: 'demo-group/storefront', title: 'Checkout: pay with saved cards', sourceBranch: 'feature/checkout', targetBranch: 'main', author: 'dave', hoursAgo: 5 },
   ],
   archives: {
     app: {

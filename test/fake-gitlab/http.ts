@@ -1,5 +1,4 @@
 import type { IncomingMessage } from 'node:http';
-import type { RecordedRequest } from './types';
 import type { Readable } from 'node:stream';
 
 /** A body streamed from somewhere (a file, a zip entry) whose length is known before the first byte. */
@@ -13,6 +12,8 @@ export interface Reply {
   status: number;
   headers: Record<string, string>;
   body: Buffer | StreamBody | null;
+  /** Sent without Content-Length (chunked), as nginx sends what it compressed on the fly. */
+  chunked?: boolean;
 }
 
 export function jsonReply(status: number, value: unknown, headers: Record<string, string> = {}): Reply {
@@ -52,16 +53,6 @@ export const notFound = (what?: string): ApiError =>
 export const badRequest = (reason?: string): ApiError =>
   new ApiError(400, { message: reason ? `400 Bad request - ${reason}` : '400 Bad request' });
 export const invalidParam = (error: string): ApiError => new ApiError(400, { error });
-
-/** Splits a request's URL (percent-encoding kept, as GitLab's router sees it) and records the request. */
-export function recordRequest(req: IncomingMessage, requests: RecordedRequest[]): { method: string; path: string; query: URLSearchParams } {
-  const method = req.method ?? 'GET';
-  const rawUrl = req.url ?? '/';
-  const path = rawUrl.split('?')[0] ?? '/';
-  const query = new URLSearchParams(rawUrl.includes('?') ? rawUrl.slice(rawUrl.indexOf('?') + 1) : '');
-  requests.push({ method, path, query, headers: req.headers, at: Date.now() });
-  return { method, path, query };
-}
 
 export async function readBody(req: IncomingMessage, limit = 64 * 1024 * 1024): Promise<Buffer> {
   const chunks: Buffer[] = [];

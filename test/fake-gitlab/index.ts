@@ -9,6 +9,7 @@ import { seedFixture, type Fixture } from './fixture';
 import { ObjectStorage } from './object-storage';
 import { registerArtifactRoutes } from './routes-artifacts';
 import { registerJobRoutes } from './routes-jobs';
+import { registerMergeRequestRoutes } from './routes-merge-requests';
 import { registerPipelineReportRoutes } from './routes-pipeline-reports';
 import { registerPipelineRoutes } from './routes-pipelines';
 import { registerProjectRoutes } from './routes-projects';
@@ -21,6 +22,7 @@ export type { Fixture } from './fixture';
 export type { FaultHandle, FaultKind, FaultSpec, Faults } from './faults';
 export type { JobRecord, PipelineRecord, ProjectRecord, StoredArtifact } from './model';
 export { FakeState, ManualClock, type Clock } from './state';
+export type { MergeRequestPipelineKind, MergeRequestRecord } from './merge-requests';
 export { seedFixture } from './fixture';
 export { writeZip } from './zips';
 export type { Features, Generation, JobStatus, RecordedRequest } from './types';
@@ -29,13 +31,15 @@ export { generations, featuresOf } from './types';
 export interface FakeGitLabOptions {
   /** Default: the readable seed fixture in fixture.ts. */
   fixture?: Fixture;
-  /** Which GitLab to be (default 'newest'); `features` then overrides single switches. */
+  /** Which GitLab to be (default '18.2', the version most users run); `features` then overrides single switches (types.ts). */
   generation?: Generation;
   features?: Partial<Features>;
   /** GitLab's configured external URL, used in Link headers and web_url (default: the server's own URL). */
   externalUrl?: string;
   /** Default 0 (ephemeral). */
   port?: number;
+  /** The object-storage origin's port (default 0, ephemeral), e.g. to forward it from a container. */
+  objectStoragePort?: number;
 }
 
 export interface FakeGitLab {
@@ -75,12 +79,12 @@ function closeServer(server: Server): Promise<void> {
 }
 
 /** Binds object storage to another loopback address so that "another host" is real; else uses the name 'localhost'. */
-async function listenElsewhere(server: Server): Promise<string> {
+async function listenElsewhere(server: Server, wantedPort: number): Promise<string> {
   try {
-    const { port } = await listen(server, 0, '127.0.0.2');
+    const { port } = await listen(server, wantedPort, '127.0.0.2');
     return `http://127.0.0.2:${port}`;
   } catch {
-    const { port } = await listen(server, 0, '127.0.0.1');
+    const { port } = await listen(server, wantedPort, '127.0.0.1');
     return `http://localhost:${port}`;
   }
 }
@@ -88,7 +92,7 @@ async function listenElsewhere(server: Server): Promise<string> {
 export async function startFakeGitLab(options: FakeGitLabOptions = {}): Promise<FakeGitLab> {
   const fixture = options.fixture ?? seedFixture;
   const storageDir = await mkdtemp(path.join(tmpdir(), 'fake-gitlab-'));
-  const generation = options.generation ?? 'newest';
+  const generation = options.generation ?? '18.2';
   const features: Features = { ...featuresOf(generation), ...options.features };
   const state = new FakeState();
   const faults = new Faults();
@@ -101,6 +105,7 @@ export async function startFakeGitLab(options: FakeGitLabOptions = {}): Promise<
   registerArtifactRoutes(app.router, features);
   registerJobRoutes(app.router);
   registerRunnerRoutes(app.router);
+  registerMergeRequestRoutes(app.router);
 
   const serve = (handler: (req: IncomingMessage, res: ServerResponse) => Promise<void>) => (req: IncomingMessage, res: ServerResponse): void => {
     handler(req, res).catch((error: unknown) => {
@@ -119,7 +124,7 @@ export async function startFakeGitLab(options: FakeGitLabOptions = {}): Promise<
     const { port } = await listen(apiServer, options.port ?? 0, '127.0.0.1');
     app.url = `http://127.0.0.1:${port}`;
     app.externalUrl = (options.externalUrl ?? app.url).replace(/\/+$/, '');
-    objectStorage.url = await listenElsewhere(storageServer);
+    objectStorage.url = await listenElsewhere(storageServer, options.objectStoragePort ?? 0);
     await seedState(state, fixture, storageDir);
   } catch (error) {
     await close();

@@ -52,7 +52,8 @@ export interface CommitRecord {
 
 export interface RefRecord {
   name: string;
-  kind: 'branch' | 'tag';
+  /** 'merge_request': GitLab's hidden `refs/merge-requests/:iid/head|merge` refs (see merge-requests.ts). */
+  kind: 'branch' | 'tag' | 'merge_request';
   protected: boolean;
   /** The ref's history, oldest first; the last one is the HEAD commit. */
   commits: CommitRecord[];

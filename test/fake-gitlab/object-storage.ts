@@ -2,12 +2,14 @@ import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypt
 import { createReadStream } from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { setTimeout as delay } from 'node:timers/promises';
+import { corruptGzip } from './compression';
 import { faultReply, type Faults } from './faults';
-import { recordRequest, type Reply } from './http';
+import type { Reply } from './http';
 import type { StoredArtifact } from './model';
 import { sendReply } from './send';
 import type { Clock } from './state';
 import type { Features, RecordedRequest } from './types';
+import { recordRequest } from './wire';
 
 interface StoredObject {
   filePath: string;
@@ -105,14 +107,14 @@ export class ObjectStorage {
 
   async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     res.on('error', () => undefined);
-    const { method, path, query } = recordRequest(req, this.requests);
+    const { method, path, query } = recordRequest(req, res, this.requests);
 
     const plan = this.faults.take('objectStorage', method, path);
     if (plan.delayMs > 0) await delay(plan.delayMs, undefined, { signal: this.closing }).catch(() => undefined);
     if (this.closing.aborted) return;
     const replacement = plan.fault && faultReply(plan.fault, this.clock().now());
     if (replacement) return sendReply(req, res, replacement);
-    await sendReply(req, res, this.reply(req, method, path, query), plan.fault);
+    await sendReply(req, res, corruptGzip(this.reply(req, method, path, query), plan.fault), plan.fault);
   }
 
   private reply(req: IncomingMessage, method: string, path: string, query: URLSearchParams): Reply {

@@ -1,10 +1,22 @@
 import { invalidParam } from './http';
 
-/** Where a page's links point: GitLab's external URL with the request's own path and query. */
+/** Where a page's links point: see `linkOrigin`, then the request's own path and query. */
 export interface PageLinkBase {
   origin: string;
   path: string;
   query: URLSearchParams;
+}
+
+/**
+ * GitLab builds Link URLs from Rails' request.url with the host and port replaced by its configured ones
+ * (Gitlab.config.gitlab.host/port): the scheme stays the request's (X-Forwarded-Proto, as a proxy in front
+ * sets it), so the port shows whenever it is not that scheme's default.
+ */
+export function linkOrigin(externalUrl: string, forwardedProto: string | string[] | undefined): string {
+  const external = new URL(externalUrl);
+  const origin = new URL(`${forwardedProto === 'https' ? 'https' : 'http'}://${external.host}`);
+  origin.port = external.port || (external.protocol === 'https:' ? '443' : '80');
+  return origin.origin;
 }
 
 export interface Page<T> {
@@ -20,8 +32,16 @@ function positiveInteger(value: string | null, fallback: number): number {
   return Number(value);
 }
 
+/** `per_page`, clamped to 100; 0 is refused (Grape's `except_values: [0]`), other nonsense means the default. */
 export function perPageOf(query: URLSearchParams): number {
-  return Math.min(positiveInteger(query.get('per_page'), 20), 100);
+  const asked = query.get('per_page');
+  if (asked !== null && /^\d+$/.test(asked) && Number(asked) === 0) throw invalidParam('per_page has a value not allowed');
+  return Math.min(positiveInteger(asked, 20), 100);
+}
+
+/** What GitLab holds against `offset_pagination_limit`: page × per_page as asked, before per_page is clamped. */
+export function requestedOffset(query: URLSearchParams): number {
+  return positiveInteger(query.get('page'), 1) * positiveInteger(query.get('per_page'), 20);
 }
 
 function pageUrl(base: PageLinkBase, changes: Record<string, string>): string {

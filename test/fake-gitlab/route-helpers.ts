@@ -1,6 +1,6 @@
 import type { ApiContext } from './app';
 import { projectFor } from './auth';
-import { invalidParam, jsonReply, paramList, recordNotFound, type Params, type Reply } from './http';
+import { invalidParam, jsonReply, paramList, paramString, recordNotFound, type Params, type Reply } from './http';
 import type { JobRecord, PipelineRecord, ProjectRecord } from './model';
 import { paginateOffset } from './pagination';
 import { jobStatuses, type JobStatus, type Role } from './types';
@@ -48,6 +48,24 @@ export function statusScope(params: Params): JobStatus[] | undefined {
 
 export function byIdDesc<T extends { id: number }>(items: T[]): T[] {
   return items.sort((a, b) => b.id - a.id);
+}
+
+/** Sorts like GitLab's finders: by the chosen key, then by id, both in the `sort` direction. */
+export function orderedBy<T extends { id: number }>(items: T[], key: (item: T) => string | number, sort: 'asc' | 'desc'): T[] {
+  const direction = sort === 'asc' ? 1 : -1;
+  return items.sort((a, b) => {
+    const [ka, kb] = [key(a), key(b)];
+    const primary = ka < kb ? -1 : ka > kb ? 1 : 0;
+    return direction * (primary !== 0 ? primary : a.id - b.id);
+  });
+}
+
+/** A parameter restricted to some values (Grape's `values:`), undefined when absent. */
+export function oneOf<T extends string>(params: Params, key: string, allowed: readonly T[]): T | undefined {
+  const value = paramString(params, key);
+  if (value === undefined) return undefined;
+  if (!(allowed as readonly string[]).includes(value)) throw invalidParam(`${key} does not have a valid value`);
+  return value as T;
 }
 
 export function pagedJson<T>(ctx: ApiContext, items: readonly T[], present: (item: T) => unknown, counted = true): Reply {

@@ -6,7 +6,7 @@ import { invalidParam, jsonReply, notFound, paramBoolean, paramString, recordNot
 import type { JobRecord, ProjectRecord, StoredArtifact } from './model';
 import type { Features } from './types';
 import { buildIn, byIdDesc, pagedJson, projectAccess } from './route-helpers';
-import { listZip, type ZipEntryInfo } from './zip-reader';
+import { listZip } from './zip-reader';
 
 /** How long after DELETE /projects/:id/artifacts the background expiry runs. */
 const projectExpiryDelayMs = 50;
@@ -34,37 +34,28 @@ async function buildForRef(ctx: ApiContext, projectId: string, ref: string): Pro
   return latestSuccessfulBuild(ctx, project, ref, jobName, paramBoolean(params, 'search_recent_successful_pipelines') ?? false);
 }
 
+/**
+ * The tree endpoint (18.8+), listing from the artifacts metadata: folder paths end in `/` and have no size,
+ * `mode` is the permission bits padded to six digits (null for implied folders); without `recursive`, one
+ * level with folders first.
+ */
 async function archiveTree(ctx: ApiContext, artifact: StoredArtifact | undefined): Promise<Reply> {
   if (!artifact) throw notFound();
   const params = await ctx.params();
   const base = checkedEntryPath((paramString(params, 'path') ?? '').replace(/^\/+|\/+$/g, ''));
   const recursive = paramBoolean(params, 'recursive') ?? false;
-  const entries = withImpliedFolders(await listZip(artifact.filePath));
+  const entries = await listZip(artifact.filePath);
   if (base !== '' && !entries.some((e) => e.path === base && e.type === 'directory')) throw notFound();
   const prefix = base === '' ? '' : `${base}/`;
   const listed = entries.filter((e) => e.path.startsWith(prefix) && (recursive || !e.path.slice(prefix.length).includes('/')));
-  return pagedJson(ctx, listed, (e) => ({
-    name: path.posix.basename(e.path), path: e.path, type: e.type, size: e.size, mode: e.type === 'directory' ? '040000' : '100644',
+  const ordered = recursive ? listed : [...listed.filter((e) => e.type === 'directory'), ...listed.filter((e) => e.type === 'file')];
+  return pagedJson(ctx, ordered, (e) => ({
+    name: path.posix.basename(e.path),
+    path: e.type === 'directory' ? `${e.path}/` : e.path,
+    type: e.type,
+    ...(e.type === 'file' ? { size: e.size } : {}),
+    mode: e.mode === null ? null : e.mode.padStart(6, '0'),
   }));
-}
-
-/**
- * GitLab lists from the archive's metadata, where every folder of a file's path is an entry even when the
- * zip stores none for it (runners' zips often do not): add the folders the paths imply.
- */
-function withImpliedFolders(entries: ZipEntryInfo[]): ZipEntryInfo[] {
-  const known = new Set(entries.map((entry) => entry.path));
-  const implied: ZipEntryInfo[] = [];
-  for (const entry of entries) {
-    const parts = entry.path.split('/');
-    for (let depth = 1; depth < parts.length; depth++) {
-      const folder = parts.slice(0, depth).join('/');
-      if (known.has(folder)) continue;
-      known.add(folder);
-      implied.push({ path: folder, type: 'directory', size: 0 });
-    }
-  }
-  return [...entries, ...implied].sort((a, b) => a.path.localeCompare(b.path));
 }
 
 export function registerArtifactRoutes(router: ApiRouter, features: Features): void {
@@ -75,7 +66,7 @@ export function registerArtifactRoutes(router: ApiRouter, features: Features): v
 
   router.add('GET', '/api/v4/projects/:id/jobs/artifacts/*ref_name/raw/*artifact_path', async (ctx, { id = '', ref_name = '', artifact_path = '' }) => {
     const build = await buildForRef(ctx, id, ref_name);
-    return presentEntry(ctx.app.state.archiveOf(build), artifact_path);
+    return presentEntry(ctx, ctx.app.state.archiveOf(build), artifact_path);
   });
 
   router.add('GET', '/api/v4/projects/:id/jobs/:job_id#/artifacts', (ctx, { id = '', job_id = '' }) => {
@@ -90,7 +81,7 @@ export function registerArtifactRoutes(router: ApiRouter, features: Features): v
 
   router.add('GET', '/api/v4/projects/:id/jobs/:job_id#/artifacts/*artifact_path', (ctx, { id = '', job_id = '', artifact_path = '' }) => {
     const { project } = projectAccess(ctx, id, 'userOrJob');
-    return presentEntry(ctx.app.state.archiveOf(buildIn(ctx, project, job_id)), artifact_path);
+    return presentEntry(ctx, ctx.app.state.archiveOf(buildIn(ctx, project, job_id)), artifact_path);
   });
 
   router.add('POST', '/api/v4/projects/:id/jobs/:job_id#/artifacts/keep', (ctx, { id = '', job_id = '' }) => {

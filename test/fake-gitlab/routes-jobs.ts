@@ -4,7 +4,7 @@ import {
   ApiError, badRequest, forbidden, invalidParam, jsonReply, paramString, type Params, type Reply,
 } from './http';
 import type { JobRecord } from './model';
-import { paginateKeyset } from './pagination';
+import { paginateKeyset, requestedOffset } from './pagination';
 import { buildIn, byIdDesc, jobIn, pagedJson, presentJob, projectAccess, statusScope } from './route-helpers';
 import type { Role } from './types';
 
@@ -47,11 +47,21 @@ function requireEraseRight(role: Role, job: JobRecord, userId: number): void {
   requireRole(role, job.userId === userId ? 'developer' : 'maintainer');
 }
 
+/** API::Helpers::PaginationStrategies#offset_paginator, with `enforce_ci_builds_pagination_limit` on. */
+function checkOffsetLimit(ctx: ApiContext): void {
+  const limit = ctx.app.features.jobsOffsetLimit;
+  if (limit === null || limit <= 0 || requestedOffset(ctx.query) <= limit) return;
+  throw new ApiError(405, {
+    error: `Offset pagination has a maximum allowed offset of ${limit} for requests that return objects of type Ci::Build. `
+      + 'Remaining records can be retrieved using keyset pagination.',
+  });
+}
+
 function projectJobs(ctx: ApiContext, projectId: number, params: Params): Reply {
   const scope = statusScope(params);
   const jobs = byIdDesc(ctx.app.state.findJobs({ projectId, kind: 'build' })
     .filter((j) => scope === undefined || scope.includes(j.status)));
-  if (paramString(params, 'pagination') === 'keyset') {
+  if (ctx.app.features.keysetPagination && paramString(params, 'pagination') === 'keyset') {
     const orderBy = paramString(params, 'order_by') ?? 'id';
     const sort = paramString(params, 'sort') ?? 'desc';
     if (orderBy !== 'id' || sort !== 'desc') {
@@ -60,6 +70,7 @@ function projectJobs(ctx: ApiContext, projectId: number, params: Params): Reply 
     const page = paginateKeyset(jobs, ctx.pageBase());
     return jsonReply(200, page.items.map((j) => ctx.app.presenter.job(j)), page.headers);
   }
+  checkOffsetLimit(ctx);
   return pagedJson(ctx, jobs, (j) => ctx.app.presenter.job(j), false);
 }
 

@@ -4,17 +4,10 @@ import {
   ApiError, forbidden, invalidParam, jsonReply, paramBoolean, paramObjects, paramString, type Params,
 } from './http';
 import type { PipelineRecord, PipelineVariable, ProjectRecord } from './model';
-import { byIdDesc, pagedJson, pipelineIn, projectAccess, statusScope } from './route-helpers';
+import { byIdDesc, oneOf, orderedBy, pagedJson, pipelineIn, projectAccess, statusScope } from './route-helpers';
 import { completedStatuses, jobStatuses, pipelineSources } from './types';
 
 const pipelineOrders = ['id', 'status', 'ref', 'updated_at', 'user_id'] as const;
-
-function oneOf<T extends string>(params: Params, key: string, allowed: readonly T[]): T | undefined {
-  const value = paramString(params, key);
-  if (value === undefined) return undefined;
-  if (!(allowed as readonly string[]).includes(value)) throw invalidParam(`${key} does not have a valid value`);
-  return value as T;
-}
 
 function dateParam(params: Params, key: string): number | undefined {
   const value = paramString(params, key);
@@ -73,12 +66,7 @@ function findPipelines(ctx: ApiContext, project: ProjectRecord, params: Params):
       default: return p.id;
     }
   };
-  const direction = sort === 'asc' ? 1 : -1;
-  return pipelines.sort((a, b) => {
-    const [ka, kb] = [key(a), key(b)];
-    const primary = ka < kb ? -1 : ka > kb ? 1 : 0;
-    return direction * (primary !== 0 ? primary : a.id - b.id);
-  });
+  return orderedBy(pipelines, key, sort);
 }
 
 function pipelineVariables(params: Params): PipelineVariable[] {
@@ -157,6 +145,7 @@ export function registerPipelineRoutes(router: ApiRouter): void {
     if (ref === undefined) throw invalidParam('ref is missing');
     const variables = pipelineVariables(params);
     if (!ctx.app.state.findRef(project, ref)) throw new ApiError(400, { message: { base: ['Reference not found'] } });
+    if (ctx.app.state.mergeRequests.mergeRequestPipelinesOnly.has(project.id)) throw new ApiError(400, { message: { base: ['Pipeline filtered out by workflow rules.'] } });
     const pipeline = ctx.app.state.createPipeline(project, { ref, userId, source: 'api', variables });
     return jsonReply(201, ctx.app.presenter.pipelineDetail(pipeline));
   });

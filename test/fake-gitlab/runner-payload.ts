@@ -46,7 +46,8 @@ export function jobPayload(app: App, job: JobRecord): Record<string, unknown> {
     variable('CI_COMMIT_SHA', pipeline.sha),
     variable('CI_COMMIT_BEFORE_SHA', pipeline.beforeSha),
     variable('CI_COMMIT_REF_NAME', pipeline.ref),
-    ...(pipeline.tag ? [variable('CI_COMMIT_TAG', pipeline.ref)] : [variable('CI_COMMIT_BRANCH', pipeline.ref)]),
+    ...(pipeline.tag ? [variable('CI_COMMIT_TAG', pipeline.ref)] : ref?.kind === 'merge_request' ? [] : [variable('CI_COMMIT_BRANCH', pipeline.ref)]),
+    ...state.mergeRequests.variablesOf(pipeline).map(([key, value]) => variable(key, value)),
     ...pipeline.variables.map((v) => variable(v.key, v.value)),
     ...job.playVariables.map((v) => variable(v.key, v.value)),
   ];
@@ -79,9 +80,10 @@ export function jobPayload(app: App, job: JobRecord): Record<string, unknown> {
     git_info: {
       repo_url: repoUrl, ref: pipeline.ref, sha: pipeline.sha, before_sha: pipeline.beforeSha,
       ref_type: pipeline.tag ? 'tag' : 'branch',
+      // A merge request pipeline's ref is no branch: the runner fetches only the pipeline's persistent ref.
       refspecs: [
         `+refs/pipelines/${pipeline.id}:refs/pipelines/${pipeline.id}`,
-        pipeline.tag ? `+refs/tags/${pipeline.ref}:refs/tags/${pipeline.ref}` : `+refs/heads/${pipeline.ref}:refs/remotes/origin/${pipeline.ref}`,
+        ...(ref?.kind === 'merge_request' ? [] : [pipeline.tag ? `+refs/tags/${pipeline.ref}:refs/tags/${pipeline.ref}` : `+refs/heads/${pipeline.ref}:refs/remotes/origin/${pipeline.ref}`]),
       ],
       depth: 20, repo_object_format: 'sha1', protected: ref?.protected ?? false,
     },

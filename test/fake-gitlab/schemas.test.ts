@@ -2,7 +2,7 @@ import * as assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import Ajv, { type ValidateFunction } from 'ajv';
-import { startFakeGitLab, type FakeGitLab } from './index';
+import { generations, startFakeGitLab, type FakeGitLab } from './index';
 import { sharedGitLabApiDir } from './paths';
 import { api } from './test-client';
 
@@ -65,64 +65,66 @@ function keys(value: unknown): string[] {
   return Object.keys(value as Json);
 }
 
-describe('fake GitLab: responses match GitLab\'s schemas and the recorded responses', () => {
-  let gl: FakeGitLab;
-  let validators: ReturnType<typeof loadValidators>;
-  const recorded = (name: string): unknown => readJson(path.join(sharedGitLabApiDir(), 'recorded', name));
-  before(async () => {
-    gl = await startFakeGitLab();
-    validators = loadValidators();
-  });
-  after(async () => {
-    await gl.close();
-  });
+for (const generation of generations) {
+  describe(`fake GitLab ${generation}: responses match GitLab's schemas and the recorded responses`, () => {
+    let gl: FakeGitLab;
+    let validators: ReturnType<typeof loadValidators>;
+    const recorded = (name: string): unknown => readJson(path.join(sharedGitLabApiDir(), 'recorded', name));
+    before(async () => {
+      gl = await startFakeGitLab({ generation });
+      validators = loadValidators();
+    });
+    after(async () => {
+      await gl.close();
+    });
 
-  it('has jobs valid against job.json in every seeded state, with the recorded key sets', async () => {
-    const recordedJob = (recorded('pipeline_jobs_list.json') as Json[])[0];
-    for (const pipelineId of [1001, 1004, 1006, 1008]) {
-      const jobs = (await api(gl, `/projects/1/pipelines/${pipelineId}/jobs`, gl.tokens.reporter)).json<Json[]>();
-      assert.ok(jobs.length > 0);
-      for (const job of jobs) {
-        assertValid(validators.job, job, `job ${String(job.name)} of ${pipelineId}`);
-        const optional = new Set(['failure_reason', 'artifacts_file']);
-        assert.deepEqual(keys(job).filter((k) => !optional.has(k)), keys(recordedJob));
-        assert.equal('failure_reason' in job, job.status === 'failed');
-        for (const nested of ['user', 'commit', 'pipeline', 'project'] as const) {
-          assert.deepEqual(keys(job[nested]), keys(recordedJob[nested]), `${nested} keys`);
+    it('has jobs valid against job.json in every seeded state, with the recorded key sets', async () => {
+      const recordedJob = (recorded('pipeline_jobs_list.json') as Json[])[0];
+      for (const pipelineId of [1001, 1004, 1006, 1008]) {
+        const jobs = (await api(gl, `/projects/1/pipelines/${pipelineId}/jobs`, gl.tokens.reporter)).json<Json[]>();
+        assert.ok(jobs.length > 0);
+        for (const job of jobs) {
+          assertValid(validators.job, job, `job ${String(job.name)} of ${pipelineId}`);
+          const optional = new Set(['failure_reason', 'artifacts_file']);
+          assert.deepEqual(keys(job).filter((k) => !optional.has(k)), keys(recordedJob));
+          assert.equal('failure_reason' in job, job.status === 'failed');
+          for (const nested of ['user', 'commit', 'pipeline', 'project'] as const) {
+            assert.deepEqual(keys(job[nested]), keys(recordedJob[nested]), `${nested} keys`);
+          }
+          if (job.runner !== null) assert.deepEqual(keys(job.runner), keys(recordedJob.runner));
+          for (const artifact of job.artifacts as Json[]) assert.deepEqual(keys(artifact), keys((recordedJob.artifacts as Json[])[0]));
         }
-        if (job.runner !== null) assert.deepEqual(keys(job.runner), keys(recordedJob.runner));
-        for (const artifact of job.artifacts as Json[]) assert.deepEqual(keys(artifact), keys((recordedJob.artifacts as Json[])[0]));
       }
-    }
-  });
+    });
 
-  it('has a pipeline detail valid against detail.json with the keys of the recorded one', async () => {
-    const recordedPipeline = recorded('pipeline_get.json') as Json;
-    for (const id of [1001, 1004, 1006, 1008]) {
-      const pipeline = (await api(gl, `/projects/1/pipelines/${id}`, gl.tokens.reporter)).json<Json>();
-      assertValid(validators.pipelineDetail, pipeline, `pipeline ${id}`);
-      assert.deepEqual(keys(pipeline), keys(recordedPipeline));
-      assert.deepEqual(keys(pipeline.user), keys(recordedPipeline.user));
-      assert.deepEqual(keys(pipeline.detailed_status), keys(recordedPipeline.detailed_status));
-    }
-  });
+    it('has a pipeline detail valid against detail.json with the keys of the recorded one', async () => {
+      const recordedPipeline = recorded('pipeline_get.json') as Json;
+      for (const id of [1001, 1004, 1006, 1008]) {
+        const pipeline = (await api(gl, `/projects/1/pipelines/${id}`, gl.tokens.reporter)).json<Json>();
+        assertValid(validators.pipelineDetail, pipeline, `pipeline ${id}`);
+        assert.deepEqual(keys(pipeline), keys(recordedPipeline));
+        assert.deepEqual(keys(pipeline.user), keys(recordedPipeline.user));
+        assert.deepEqual(keys(pipeline.detailed_status), keys(recordedPipeline.detailed_status));
+      }
+    });
 
-  it('has pipeline list items valid against basic.json with the keys of the recorded list', async () => {
-    const recordedItem = (recorded('pipelines_list.json') as Json[])[0];
-    const list = (await api(gl, '/projects/1/pipelines', gl.tokens.reporter)).json<Json[]>();
-    for (const item of list) {
-      assertValid(validators.pipelineBasic, item, `pipeline ${String(item.id)}`);
-      assert.deepEqual(keys(item), keys(recordedItem));
-    }
-  });
+    it('has pipeline list items valid against basic.json with the keys of the recorded list', async () => {
+      const recordedItem = (recorded('pipelines_list.json') as Json[])[0];
+      const list = (await api(gl, '/projects/1/pipelines', gl.tokens.reporter)).json<Json[]>();
+      for (const item of list) {
+        assertValid(validators.pipelineBasic, item, `pipeline ${String(item.id)}`);
+        assert.deepEqual(keys(item), keys(recordedItem));
+      }
+    });
 
-  it('has bridges whose downstream pipeline is a valid basic pipeline', async () => {
-    const bridges = (await api(gl, '/projects/1/pipelines/1001/bridges', gl.tokens.reporter)).json<Json[]>();
-    for (const bridge of bridges) assertValid(validators.pipelineBasic, bridge.downstream_pipeline, `bridge ${String(bridge.name)}`);
-  });
+    it('has bridges whose downstream pipeline is a valid basic pipeline', async () => {
+      const bridges = (await api(gl, '/projects/1/pipelines/1001/bridges', gl.tokens.reporter)).json<Json[]>();
+      for (const bridge of bridges) assertValid(validators.pipelineBasic, bridge.downstream_pipeline, `bridge ${String(bridge.name)}`);
+    });
 
-  it('catches a response that breaks the schema (the check can fail)', () => {
-    assert.equal(validators.job({ id: 'not a number' }), false);
-    assert.equal(validators.pipelineDetail({ id: 1, sha: 'x', ref: 'main', status: 'success', web_url: 'u', detailed_status: { icon: 1 } }), false);
+    it('catches a response that breaks the schema (the check can fail)', () => {
+      assert.equal(validators.job({ id: 'not a number' }), false);
+      assert.equal(validators.pipelineDetail({ id: 1, sha: 'x', ref: 'main', status: 'success', web_url: 'u', detailed_status: { icon: 1 } }), false);
+    });
   });
-});
+}

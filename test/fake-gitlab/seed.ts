@@ -1,6 +1,7 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import type { Fixture, FixtureOutcome, FixturePipeline } from './fixture';
+import { seedMergeRequests } from './merge-requests';
 import type { JobRecord, PipelineRecord, ProjectRecord, RunnerRecord, StoredArtifact } from './model';
 import { sharedGitLabApiDir } from './paths';
 import { ManualClock, type FakeState } from './state';
@@ -48,6 +49,7 @@ export async function seedState(state: FakeState, fixture: Fixture, storageDir: 
     };
     state.projects.set(project.id, project);
   }
+  seedMergeRequests(state, fixture, userId);
   state.nextPipelineId = fixture.firstIds.pipeline;
   state.nextJobId = fixture.firstIds.job;
 

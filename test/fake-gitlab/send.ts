@@ -4,19 +4,26 @@ import type { Readable } from 'node:stream';
 import type { FaultSpec } from './faults';
 import type { Reply } from './http';
 
+/** Rack::ETag's ETag for a body: weak, the first 32 hex digits of its SHA-256; none for an empty body. */
+function rackEtag(body: Buffer): string | undefined {
+  return body.length === 0 ? undefined : `W/"${createHash('sha256').update(body).digest('hex').slice(0, 32)}"`;
+}
+
 /**
- * Rack::ETag + Rack::ConditionalGet, as in front of GitLab's API: a GET answered 200 with a buffered body
- * gets a weak ETag of its MD5 and `Cache-Control: max-age=0, private, must-revalidate`; a matching
- * If-None-Match turns it into a 304 without a body.
+ * Rack::ETag + Rack::ConditionalGet (Rack 2.2), as in front of GitLab's API: a 200 or 201 with a buffered,
+ * non-empty body and no ETag of its own gets `rackEtag` and `Cache-Control: max-age=0, private,
+ * must-revalidate`; a GET or HEAD answered 200 whose ETag If-None-Match names becomes a 304 without a
+ * body, keeping every header but Content-Type.
  */
 export function withConditionalGet(req: IncomingMessage, reply: Reply): Reply {
+  if ((reply.status !== 200 && reply.status !== 201) || !Buffer.isBuffer(reply.body) || reply.headers.ETag !== undefined) return reply;
+  const etag = rackEtag(reply.body);
+  if (etag === undefined) return reply;
+  const headers: Record<string, string> = { ...reply.headers, ETag: etag, 'Cache-Control': 'max-age=0, private, must-revalidate' };
   const method = req.method ?? 'GET';
-  if ((method !== 'GET' && method !== 'HEAD') || reply.status !== 200 || !Buffer.isBuffer(reply.body)) return reply;
-  if (reply.headers.ETag !== undefined) return reply;
-  const etag = `W/"${createHash('md5').update(reply.body).digest('hex')}"`;
-  const headers = { ...reply.headers, ETag: etag, 'Cache-Control': 'max-age=0, private, must-revalidate' };
-  if (ifNoneMatchHits(req, etag)) {
-    return { status: 304, headers: { ETag: etag, 'Cache-Control': headers['Cache-Control'] }, body: null };
+  if (reply.status === 200 && (method === 'GET' || method === 'HEAD') && ifNoneMatchHits(req, etag)) {
+    delete headers['Content-Type'];
+    return { status: 304, headers, body: null };
   }
   return { ...reply, headers };
 }
@@ -39,7 +46,7 @@ export async function sendReply(req: IncomingMessage, res: ServerResponse, reply
   const length = bodyLength(reply);
   const noBody = req.method === 'HEAD' || reply.status === 204 || reply.status === 304;
   const headers: Record<string, string> = { ...reply.headers };
-  if (reply.status !== 204 && reply.status !== 304) headers['Content-Length'] = String(length);
+  if (reply.status !== 204 && reply.status !== 304 && !reply.chunked) headers['Content-Length'] = String(length);
   res.writeHead(reply.status, headers);
   const cut = fault?.kind === 'reset' || fault?.kind === 'truncate' ? fault : undefined;
   if (noBody || reply.body === null) {

@@ -1,5 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { createReadStream, statSync } from 'node:fs';
+import { MergeRequests } from './merge-requests';
 import {
   compositeStatus, TraceLog,
   type JobRecord, type JobTemplate, type PipelineRecord, type PipelineTemplate, type PipelineVariable,
@@ -92,6 +93,7 @@ export class FakeState {
   readonly projects = new Map<number, ProjectRecord>();
   readonly pipelines = new Map<number, PipelineRecord>();
   readonly jobs = new Map<number, JobRecord>();
+  readonly mergeRequests = new MergeRequests(this);
   clock: Clock = systemClock;
   /** GitLab's default max_artifacts_size (100 MB). */
   maxArtifactsSize = 100 * 1024 * 1024;
@@ -389,7 +391,8 @@ export class FakeState {
     const now = this.now();
     job.status = status;
     if (status === 'pending' || status === 'running') job.queuedAt ??= now;
-    if (status === 'running' || (completedStatuses.includes(status) && job.queuedAt !== null)) job.startedAt ??= now;
+    // A job canceled before it ran never started: GitLab keeps started_at (and so duration) null.
+    if (status === 'running' || (completedStatuses.includes(status) && status !== 'canceled' && job.queuedAt !== null)) job.startedAt ??= now;
     if (completedStatuses.includes(status)) job.finishedAt = now;
     job.failureReason = status === 'failed' ? failureReason ?? 'unknown_failure' : null;
     if (completedStatuses.includes(status) && status !== 'skipped') this.onJobFinished(job);

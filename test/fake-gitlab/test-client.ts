@@ -1,3 +1,4 @@
+import { connect } from 'node:net';
 import { request } from 'undici';
 import type { FakeGitLab } from './index';
 
@@ -37,4 +38,21 @@ export function api(
 
 export function jsonBody(value: unknown): { headers: Record<string, string>; body: string } {
   return { headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(value) };
+}
+
+/**
+ * A GET over a bare TCP socket with `Connection: close`: every byte the server put on the wire for it,
+ * status line and headers included, as sent (compressed, chunk framing and all).
+ */
+export function rawGet(url: string, headers: Record<string, string> = {}): Promise<Buffer> {
+  const target = new URL(url);
+  const lines = [`GET ${target.pathname}${target.search} HTTP/1.1`, `Host: ${target.host}`, 'Connection: close',
+    ...Object.entries(headers).map(([name, value]) => `${name}: ${value}`)];
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    const socket = connect(Number(target.port), target.hostname, () => socket.write(`${lines.join('\r\n')}\r\n\r\n`));
+    socket.on('data', (chunk: Buffer) => chunks.push(chunk));
+    socket.on('end', () => resolve(Buffer.concat(chunks)));
+    socket.on('error', reject);
+  });
 }

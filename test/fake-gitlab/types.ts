@@ -1,24 +1,41 @@
 import type { IncomingHttpHeaders } from 'node:http';
 
-/** Switches for behaviour that only the newest GitLab has, so a client's fallbacks can be exercised. */
+/**
+ * Switches for what differs between GitLab versions and deployments, so a client's fallbacks can be
+ * exercised. `featuresOf(generation)` gives a version's set; each switch can still be flipped at run time.
+ */
 export interface Features {
-  /** GET trace honours byte_offset/byte_limit. Off: the params are ignored and the whole log is sent. */
+  /** GET trace honours byte_offset/byte_limit (newest). Off: the params are ignored and the whole log is sent. */
   traceByteRange: boolean;
-  /** GET .../artifacts/tree exists. Off: that URL falls through to the single-file route, as on old GitLab. */
+  /** GET .../artifacts/tree exists (18.8+). Off: that URL falls through to the single-file route, as on old GitLab. */
   artifactsTree: boolean;
-  /** Strong ETag (sha256 hex of the archive) on artifact downloads. */
+  /**
+   * Strong ETags on artifact downloads (newest, with `workhorse_download_etag_caching`). Off: the same bogus
+   * weak ETag for every artifact, and 304 to it even after the artifact changed (gitlab-org/gitlab#371991).
+   */
   artifactEtag: boolean;
   /** Artifact downloads 302 to the object-storage origin; off: served locally with Content-Disposition. */
   artifactsRedirect: boolean;
   /** Object storage honours Range (206 + Content-Range); off: it ignores Range and sends 200 with everything. */
   objectStorageRanges: boolean;
+  /** Omnibus nginx gzips JSON and text/plain when asked. Off: a proxy in front that strips compression. */
+  gzip: boolean;
+  /** ETags and 304s reach the client. Off: a proxy that strips ETag headers (and so never answers 304). */
+  etags: boolean;
+  /** `pagination=keyset` is honoured. Off: a server or proxy that ignores it and answers with offset headers. */
+  keysetPagination: boolean;
+  /**
+   * The ops flag `enforce_ci_builds_pagination_limit` with this plan limit (`offset_pagination_limit`, 50000
+   * on gitlab.com): offset pages of GET /projects/:id/jobs reaching past it get 405. null: not enforced.
+   */
+  jobsOffsetLimit: number | null;
 }
 
 /** GitLab versions the fake can be, each with the features that version has (FACTS.md says which). */
 export const generations = ['18.2', '18.8', 'newest'] as const;
 export type Generation = (typeof generations)[number];
 
-/** What each generation serves. Deployment choices (object storage, its ranges) are the same on all. */
+/** What each generation serves. Deployment choices (object storage, its ranges, nginx) are the same on all. */
 export function featuresOf(generation: Generation): Features {
   const newest = generation === 'newest';
   return {
@@ -27,10 +44,12 @@ export function featuresOf(generation: Generation): Features {
     artifactEtag: newest,
     artifactsRedirect: true,
     objectStorageRanges: true,
+    gzip: true,
+    etags: true,
+    keysetPagination: true,
+    jobsOffsetLimit: null,
   };
 }
-
-export const defaultFeatures: Features = featuresOf('newest');
 
 export interface RecordedRequest {
   method: string;
@@ -40,6 +59,13 @@ export interface RecordedRequest {
   headers: IncomingHttpHeaders;
   /** Date.now() when the request arrived. */
   at: number;
+  /** The response's status; 0 until it finishes (or when the connection closed before any header). */
+  status: number;
+  /**
+   * Bytes the response put on the socket: status line, headers and body as sent (compressed, chunk framing
+   * included). Final once the response has ended, i.e. by the time the client has read it all.
+   */
+  responseBytes: number;
 }
 
 export type Role = 'reporter' | 'developer' | 'maintainer';

@@ -6,6 +6,24 @@ export interface ZipEntryInfo {
   path: string;
   type: 'file' | 'directory';
   size: number;
+  /**
+   * Permission bits in octal ("644"), as Workhorse writes them into the artifacts metadata (Go's
+   * `zip.FileHeader.Mode().Perm()`); null for a folder only implied by the paths of its files.
+   */
+  mode: string | null;
+}
+
+const creatorUnix = [3, 19];
+const creatorMsdos = [0, 11, 14];
+
+/** Go's `zip.FileHeader.Mode().Perm()`: Unix creators keep their bits, MS-DOS ones get 0666 (0777 for folders), read-only without write. */
+function permissions(entry: Entry): string {
+  const creator = entry.versionMadeBy >> 8;
+  const attributes = entry.externalFileAttributes;
+  let perm = 0;
+  if (creatorUnix.includes(creator)) perm = (attributes >>> 16) & 0o777;
+  else if (creatorMsdos.includes(creator)) perm = (attributes & 0x10 ? 0o777 : 0o666) & (attributes & 0x01 ? 0o555 : 0o777);
+  return perm.toString(8);
 }
 
 function openZip(filePath: string): Promise<ZipFile> {
@@ -28,23 +46,25 @@ async function walk(zip: ZipFile, visit: (entry: Entry) => boolean): Promise<voi
   });
 }
 
-/** Every file and directory of an archive, directories implied by file paths included. */
+/** Every file and folder of an archive, folders implied by file paths included, sorted by path. */
 export async function listZip(filePath: string): Promise<ZipEntryInfo[]> {
   const zip = await openZip(filePath);
   const entries = new Map<string, ZipEntryInfo>();
-  const addDirectories = (entryPath: string): void => {
+  const addImpliedFolders = (entryPath: string): void => {
     const parts = entryPath.split('/');
     for (let i = 1; i < parts.length; i++) {
       const dir = parts.slice(0, i).join('/');
-      if (!entries.has(dir)) entries.set(dir, { path: dir, type: 'directory', size: 0 });
+      if (!entries.has(dir)) entries.set(dir, { path: dir, type: 'directory', size: 0, mode: null });
     }
   };
   try {
     await walk(zip, (entry) => {
       const isDirectory = entry.fileName.endsWith('/');
       const entryPath = entry.fileName.replace(/\/+$/, '');
-      addDirectories(entryPath);
-      entries.set(entryPath, { path: entryPath, type: isDirectory ? 'directory' : 'file', size: isDirectory ? 0 : entry.uncompressedSize });
+      addImpliedFolders(entryPath);
+      entries.set(entryPath, {
+        path: entryPath, type: isDirectory ? 'directory' : 'file', size: isDirectory ? 0 : entry.uncompressedSize, mode: permissions(entry),
+      });
       return false;
     });
   } finally {

@@ -4,12 +4,13 @@ import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { GitLab } from '../../src/gitlab';
 import { GitLabError, GitLabHttpError } from '../../src/gitlab/errors';
-import { type FakeGitLab, startFakeGitLab, writeZip } from '../fake-gitlab';
+import { type FakeGitLab, featuresOf, generations, startFakeGitLab, writeZip } from '../fake-gitlab';
 
 const PROJECT = 'demo-group/demo-app';
 
-/** Every operation of the client, once, against the fake GitLab, checked against the fake's state. */
-describe('GitLab API operations', () => {
+/** Every operation of the client, once, against the fake GitLab of each generation, checked against the fake's state. */
+for (const generation of generations) describe(`GitLab API operations (GitLab ${generation})`, () => {
+  const features = featuresOf(generation);
   let fake: FakeGitLab;
   let gitlab: GitLab;
   let scratch: string;
@@ -20,7 +21,7 @@ describe('GitLab API operations', () => {
   };
 
   beforeEach(async () => {
-    fake = await startFakeGitLab();
+    fake = await startFakeGitLab({ generation });
     gitlab = new GitLab({ instanceUrl: fake.url, token: fake.tokens.maintainer, retry: { baseDelayMs: 10 } });
     scratch = await mkdtemp(path.join(tmpdir(), 'operations-'));
   });
@@ -91,7 +92,8 @@ describe('GitLab API operations', () => {
       assert.equal(again.status, 304);
       await again.body.dump();
       const slice = await gitlab.jobs.trace(PROJECT, build.id, { byteOffset: 10, byteLimit: 20 });
-      assert.deepEqual(Buffer.from(await slice.body.arrayBuffer()), text.subarray(10, 30));
+      // Only the newest GitLab serves slices; older ones ignore the parameters and send the whole log.
+      assert.deepEqual(Buffer.from(await slice.body.arrayBuffer()), features.traceByteRange ? text.subarray(10, 30) : text);
     });
 
     it('retries into a new job, cancels, plays with variables, erases', async () => {
@@ -129,7 +131,8 @@ describe('GitLab API operations', () => {
       const byId = await gitlab.artifacts.downloadArchive(PROJECT, { jobId: build.id });
       const byIdBytes = Buffer.from(await byId.body.arrayBuffer());
       assert.equal(byId.size, byIdBytes.length);
-      assert.match(byId.etag ?? '', /^"[0-9a-f]{64}"$/);
+      // The archive's sha256 as a strong ETag on the newest GitLab; before, one bogus weak ETag for every artifact.
+      assert.match(byId.etag ?? '', features.artifactEtag ? /^"[0-9a-f]{64}"$/ : /^W\/"12ae32cb1ec02d01eda3581b127c1fee"$/);
       const byRef = await gitlab.artifacts.downloadArchive(PROJECT, { ref: 'main', job: 'build', searchRecentSuccessfulPipelines: true });
       assert.equal(Buffer.from(await byRef.body.arrayBuffer()).subarray(0, 2).toString(), 'PK');
       const missing = await gitlab.artifacts.downloadArchive(PROJECT, { ref: 'main', job: 'no-such-job' }).catch((error: unknown) => error);
@@ -174,6 +177,10 @@ describe('GitLab API operations', () => {
     it('lists the archive tree where GitLab has it, and says when it does not', async () => {
       const build = job('build', 'success');
       const tree = await gitlab.artifacts.tree(PROJECT, build.id, { path: 'dist', recursive: true });
+      if (!features.artifactsTree) {
+        assert.equal(tree, undefined, 'GitLab before 18.8 has no archive tree');
+        return;
+      }
       assert.ok(tree);
       assert.ok(tree.items.some((entry) => entry.path === 'dist/assets/styles/main.css' && entry.type === 'file'));
       const root = await gitlab.artifacts.tree(PROJECT, build.id);

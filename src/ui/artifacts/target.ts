@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import type { ArchiveSelector } from '../../gitlab/artifacts';
+import { parseMergeRequestRef, refLabel } from '../../gitlab/mergeRequests';
 import type { Job } from '../../gitlab/models';
 import { jobCapabilities } from '../../gitlab/status';
 import { pickProject, resolveJob } from '../commands/pick';
@@ -17,7 +18,7 @@ export interface ArtifactsTarget {
 /** "'build' (#5001)", or "'build' of main" when only the ref is known. */
 export function targetTitle(target: ArtifactsTarget): string {
   if (target.job) return `'${target.job.name}' (#${target.job.id})`;
-  return 'jobId' in target.selector ? `#${target.selector.jobId}` : `'${target.selector.job}' of ${target.selector.ref}`;
+  return 'jobId' in target.selector ? `#${target.selector.jobId}` : `'${target.selector.job}' of ${refLabel(target.selector.ref)}`;
 }
 
 /**
@@ -35,7 +36,7 @@ export async function resolveArtifactsTarget(services: Services, args: unknown[]
     [
       { label: 'From a pipeline…', way: 'pipeline' as const },
       { label: 'By job ID…', way: 'jobId' as const },
-      { label: 'By branch or tag and job name…', way: 'ref' as const, detail: 'The job of the newest successful pipeline there' },
+      { label: 'By branch, tag or merge request and job name…', way: 'ref' as const, detail: 'The job of the newest successful pipeline there' },
     ],
     { placeHolder: 'Whose artifacts?' },
   );
@@ -50,10 +51,27 @@ export async function resolveArtifactsTarget(services: Services, args: unknown[]
     });
     return jobId === undefined ? undefined : withJob(services, project, { jobId: Number(jobId.trim()) });
   }
-  const ref = await vscode.window.showInputBox({ prompt: 'Branch or tag', value: project.branch, validateInput: (value) => (value.trim() ? undefined : 'Name a branch or tag') });
-  if (ref === undefined) return undefined;
-  const job = await vscode.window.showInputBox({ prompt: `Job name in the newest successful pipeline of ${ref.trim()}`, validateInput: (value) => (value.trim() ? undefined : 'Name a job') });
-  return job === undefined ? undefined : { project, selector: { ref: ref.trim(), job: job.trim() } };
+  const typed = await vscode.window.showInputBox({
+    prompt: 'Branch, tag, or merge request (!iid for its detached pipelines, or refs/merge-requests/<iid>/head|merge)',
+    value: defaultRef(services, project),
+    validateInput: (value) => (value.trim() ? undefined : 'Name a branch, tag or merge request'),
+  });
+  if (typed === undefined) return undefined;
+  const ref = expandMergeRequestRef(typed.trim());
+  const job = await vscode.window.showInputBox({ prompt: `Job name in the newest successful pipeline of ${refLabel(ref)}`, validateInput: (value) => (value.trim() ? undefined : 'Name a job') });
+  return job === undefined ? undefined : { project, selector: { ref, job: job.trim() } };
+}
+
+/** The current pipeline's ref when it is a merge request's (an MR-only branch has no pipeline of its own), else the branch. */
+function defaultRef(services: Services, project: ProjectContext): string | undefined {
+  const currentRef = services.model.stateOf(project)?.current?.ref;
+  return currentRef && parseMergeRequestRef(currentRef) ? currentRef : project.branch;
+}
+
+/** `!12` is shorthand for the merge request's detached pipelines' ref, `refs/merge-requests/12/head`. */
+function expandMergeRequestRef(ref: string): string {
+  const iid = /^!(\d+)$/.exec(ref)?.[1];
+  return iid ? `refs/merge-requests/${iid}/head` : ref;
 }
 
 /** A job id is looked up, so names and sizes are known (and a wrong id fails before anything is written). */

@@ -2,16 +2,20 @@ import * as vscode from 'vscode';
 import type { GitLab } from '../../gitlab';
 import { GitLabError } from '../../gitlab/errors';
 import { type Bridge, type Job, type Pipeline, type PipelineDetail, isActive } from '../../gitlab/models';
+import type { MergeRequestRef } from '../../gitlab/mergeRequests';
 import type { PipelineFilters } from '../../gitlab/pipelines';
 import type { Logger } from '../log';
 import type { Projects } from '../projects';
 import type { ProjectContext } from '../services';
 import type { Settings } from '../settings';
+import { loadBranchPipelines, mergeRecent } from './branchPipelines';
 
 export interface ProjectPipelines {
   project: ProjectContext;
-  /** The newest pipeline of the checked-out branch. */
+  /** The checked-out branch's current pipeline: its merge request's head pipeline, else the branch's newest. */
   current?: PipelineDetail;
+  /** The checked-out branch's open merge request, when it has one. */
+  mergeRequest?: MergeRequestRef;
   recent: Pipeline[];
   /** Whether GitLab has more recent pipelines than shown ("Load more"). */
   hasMore: boolean;
@@ -149,14 +153,15 @@ export class PipelinesModel implements vscode.Disposable {
     const previous = this.states.get(project.key);
     try {
       const gitlab = await this.gitlabFor(project);
-      const perPage = this.settings.pipelineCount * (this.pageCounts.get(project.key) ?? 1);
-      const [current, page] = await Promise.all([
-        project.branch ? gitlab.pipelines.latest(project.projectPath, project.branch, signal) : Promise.resolve(undefined),
-        gitlab.pipelines.list(project.projectPath, this.filterValue, { perPage: Math.min(perPage, 100), signal }),
+      const perPage = Math.min(this.settings.pipelineCount * (this.pageCounts.get(project.key) ?? 1), 100);
+      const [branch, page] = await Promise.all([
+        loadBranchPipelines(gitlab, project, this.filterValue, perPage, signal),
+        gitlab.pipelines.list(project.projectPath, this.filterValue, { perPage, signal }),
       ]);
-      const recent = page.items.filter((pipeline) => pipeline.id !== current?.id);
+      const { current, mergeRequest } = branch;
+      const recent = mergeRecent(page.items, branch.mergeRequestPipelines, current?.id, perPage);
       this.dropStaleJobs(project, previous, [...(current ? [current] : []), ...recent]);
-      this.states.set(project.key, { project, current, recent, hasMore: page.nextPage !== undefined || page.nextUrl !== undefined });
+      this.states.set(project.key, { project, current, mergeRequest, recent, hasMore: page.nextPage !== undefined || page.nextUrl !== undefined });
     } catch (error) {
       const failure = error instanceof GitLabError ? error : new GitLabError('network', 'refresh', String(error));
       this.log.warn(`Refreshing ${project.projectPath} failed: ${failure.message}`);
@@ -196,6 +201,8 @@ function sameForReaders(before: ProjectPipelines | undefined, after: ProjectPipe
     const [a, b] = [before[key], after[key]];
     if (Array.isArray(a) && Array.isArray(b)) return a.length === b.length && a.every((item, index) => item === b[index]);
     if (a instanceof GitLabError && b instanceof GitLabError) return a.message === b.message;
+    // The merge request's reference is rebuilt on each refresh: equal fields read the same.
+    if (key === 'mergeRequest' && a && b) return JSON.stringify(a) === JSON.stringify(b);
     return a === b;
   });
 }

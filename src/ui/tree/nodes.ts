@@ -1,8 +1,10 @@
 import * as vscode from 'vscode';
 import type { ArtifactEntry, Bridge, Job, Pipeline, PipelineDetail, Status } from '../../gitlab/models';
+import { type MergeRequestRef, parseMergeRequestRef, refLabel } from '../../gitlab/mergeRequests';
 import { elapsedSeconds, formatDuration, jobCapabilities, pipelineCapabilities } from '../../gitlab/status';
 import type { ProjectContext } from '../services';
 import { statusIcon, statusLabel } from './statusIcons';
+import { jobTooltip, pipelineTooltip } from './tooltips';
 
 /**
  * The pipelines tree's nodes. Each knows how it looks; what it holds is plain data, so commands receive a
@@ -39,6 +41,8 @@ export class PipelineNode {
     readonly isCurrent: boolean,
     /** Set when this pipeline hangs under a bridge (child or multi-project). */
     readonly parentPath: string = '',
+    /** The merge request the current pipeline came from (its head pipeline). */
+    readonly mergeRequest?: MergeRequestRef,
   ) {}
 
   get id(): string {
@@ -46,16 +50,22 @@ export class PipelineNode {
   }
 
   toTreeItem(): vscode.TreeItem {
-    const { pipeline } = this;
-    const title = this.isCurrent ? `${pipeline.ref}` : `#${pipeline.id} ${pipeline.ref}`;
+    const { pipeline, mergeRequest } = this;
+    const mergeRequestRef = parseMergeRequestRef(pipeline.ref);
+    const title = this.isCurrent ? (mergeRequest ? `!${mergeRequest.iid} ${mergeRequest.title}` : pipeline.ref) : `#${pipeline.id} ${refLabel(pipeline.ref)}`;
     const item = new vscode.TreeItem(title, this.isCurrent ? vscode.TreeItemCollapsibleState.Expanded : vscode.TreeItemCollapsibleState.Collapsed);
     item.id = this.id;
     const seconds = elapsedSeconds(pipeline as PipelineDetail);
-    item.description = [statusLabel(pipeline.status), seconds !== undefined ? formatDuration(seconds) : undefined, this.isCurrent ? `#${pipeline.id}` : undefined]
+    item.description = [
+      statusLabel(pipeline.status),
+      seconds !== undefined ? formatDuration(seconds) : undefined,
+      this.isCurrent ? `#${pipeline.id}` : undefined,
+      this.isCurrent ? mergeRequestRef?.kind : undefined,
+    ]
       .filter(Boolean)
       .join(' · ');
     item.iconPath = statusIcon(pipeline.status);
-    item.tooltip = pipelineTooltip(pipeline);
+    item.tooltip = pipelineTooltip(pipeline, mergeRequest);
     item.contextValue = contextValue('pipeline', pipelineCapabilities(pipeline));
     return item;
   }
@@ -250,48 +260,6 @@ function jobDescription(job: Job | Bridge): string {
   if (job.allow_failure && job.status === 'failed') parts.push('allowed to fail');
   if ('retried' in job && job.retried) parts.push('retried');
   return parts.join(' · ');
-}
-
-function pipelineTooltip(pipeline: Pipeline | PipelineDetail): vscode.MarkdownString {
-  const detail = pipeline as PipelineDetail;
-  const lines = [
-    `**Pipeline #${pipeline.id}** · ${statusLabel(pipeline.status)}`,
-    `Ref: \`${pipeline.ref}\` · Commit: \`${pipeline.sha.slice(0, 8)}\``,
-    pipeline.source ? `Source: ${pipeline.source}` : undefined,
-    detail.user ? `By ${detail.user.name} (@${detail.user.username})` : undefined,
-    `Created ${new Date(pipeline.created_at).toLocaleString()}`,
-    detail.duration != null ? `Duration ${formatDuration(detail.duration)}` : undefined,
-  ];
-  return untrustedMarkdown(lines);
-}
-
-function jobTooltip(job: Job | Bridge): vscode.MarkdownString {
-  const seconds = elapsedSeconds(job);
-  const runner = 'runner' in job && job.runner ? job.runner.description ?? `#${job.runner.id}` : undefined;
-  const lines = [
-    `**${job.name}** (#${job.id}) · ${statusLabel(job.status)}${job.allow_failure ? ' · allowed to fail' : ''}`,
-    `Stage: ${job.stage} · Ref: \`${job.ref}\``,
-    job.failure_reason ? `Failure: ${job.failure_reason.replace(/_/g, ' ')}` : undefined,
-    seconds !== undefined ? `${job.finished_at ? 'Took' : 'Running for'} ${formatDuration(seconds)}` : undefined,
-    job.queued_duration != null ? `Queued ${formatDuration(job.queued_duration)}` : undefined,
-    runner ? `Runner: ${runner}` : undefined,
-    job.user ? `By ${job.user.name} (@${job.user.username})` : undefined,
-  ];
-  return untrustedMarkdown(lines);
-}
-
-/** GitLab data is untrusted: no command links, no HTML, and its text escaped. */
-function untrustedMarkdown(lines: (string | undefined)[]): vscode.MarkdownString {
-  const markdown = new vscode.MarkdownString(undefined, false);
-  markdown.isTrusted = false;
-  markdown.supportHtml = false;
-  markdown.appendMarkdown(lines.filter((line): line is string => line !== undefined).map(escapeMarkdownExceptFormatting).join('  \n'));
-  return markdown;
-}
-
-/** Escapes what GitLab users wrote (names, refs) while keeping the bold and code spans built above. */
-function escapeMarkdownExceptFormatting(line: string): string {
-  return line.replace(/([\\[\]()<>!#|])/g, '\\$1');
 }
 
 export function formatBytes(bytes: number): string {

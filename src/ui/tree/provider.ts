@@ -78,7 +78,7 @@ export class PipelinesTree implements vscode.TreeDataProvider<TreeNode>, vscode.
   private pipelinesOf(state: ProjectPipelines): TreeNode[] {
     const nodes: TreeNode[] = [];
     if (state.error) nodes.push(new MessageNode(`error:${state.project.key}`, describeFailure('Refreshing', state.error).message, 'warning', { command: 'gitlabCiLens.showLog', title: 'Show Log' }));
-    if (state.current) nodes.push(new PipelineNode(state.project, state.current, true));
+    if (state.current) nodes.push(new PipelineNode(state.project, state.current, true, '', state.mergeRequest));
     nodes.push(...state.recent.map((pipeline) => new PipelineNode(state.project, pipeline, false)));
     if (!state.current && state.recent.length === 0 && !state.error) {
       nodes.push(new MessageNode(`empty:${state.project.key}`, this.emptyText(state.project), 'info'));

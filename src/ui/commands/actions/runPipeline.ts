@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { type MergeRequestRef, parseMergeRequestRef } from '../../../gitlab/mergeRequests';
 import type { PipelineDetail } from '../../../gitlab/models';
 import type { ProjectContext, Services } from '../../services';
 import { pickProject } from '../pick';
@@ -8,16 +9,21 @@ import { resolveVariables } from './variables';
 
 /**
  * "Run Pipeline…": a new pipeline for a ref (the checked-out branch first, then refs of recent pipelines,
- * or any typed one) with variables for this run. Automation: `(project, ref, variables?)` with `variables`
- * as `[{ key, value }]` (`[]` for none; left out, they are asked); returns the created pipeline.
+ * or any typed one) with variables for this run — or, when the branch has an open merge request, a merge
+ * request pipeline for it (GitLab takes no variables there). Automation: `(project, ref, variables?)` with
+ * `variables` as `[{ key, value }]` (`[]` for none; left out, they are asked), or `(project, { mergeRequestIid })`;
+ * returns the created pipeline.
  */
 export function registerRunPipeline(services: Services): void {
   registerCommand(services, 'gitlabCiLens.runPipeline', 'Run pipeline', async (...args: unknown[]): Promise<PipelineDetail | undefined> => {
     const [projectArgument, refArgument, variablesArgument] = args;
     const project = knownProject(services, projectArgument) ?? (await pickProject(services));
     if (!project || !canWrite(services, project, 'Run pipeline')) return undefined;
-    const ref = typeof refArgument === 'string' ? refArgument : await pickRef(project, recentRefs(services, project));
-    if (!ref) return undefined;
+    const mergeRequest = services.model.stateOf(project)?.mergeRequest;
+    const choice = typeof refArgument === 'string' ? refArgument : (mergeRequestIidOf(refArgument) ?? (await pickRef(project, recentRefs(services, project), mergeRequest)));
+    if (choice === undefined) return undefined;
+    if (typeof choice === 'number') return runForMergeRequest(services, project, choice);
+    const ref = choice;
     const variables = await resolveVariables(variablesArgument, `Run Pipeline for ${ref} (2/2): variables`);
     if (!variables) return undefined;
     const gitlab = await services.gitlabFor(project);
@@ -26,6 +32,20 @@ export function registerRunPipeline(services: Services): void {
     notify(services, 'info', `Started pipeline #${created.id} for ${ref}.`, { title: 'Open in Browser', run: () => openWebUrl(created.web_url) });
     return created;
   });
+}
+
+/** A detached merge request pipeline, as GitLab's "Run pipeline" button on the merge request makes. */
+async function runForMergeRequest(services: Services, project: ProjectContext, iid: number): Promise<PipelineDetail> {
+  const gitlab = await services.gitlabFor(project);
+  const created = await gitlab.mergeRequests.createPipeline(project.projectPath, iid);
+  await refreshAfterAction(services, project, created.id);
+  notify(services, 'info', `Started pipeline #${created.id} for merge request !${iid}.`, { title: 'Open in Browser', run: () => openWebUrl(created.web_url) });
+  return created;
+}
+
+function mergeRequestIidOf(argument: unknown): number | undefined {
+  const iid = (argument as { mergeRequestIid?: unknown } | null | undefined)?.mergeRequestIid;
+  return typeof iid === 'number' && Number.isInteger(iid) && iid > 0 ? iid : undefined;
 }
 
 /** The workspace project automation named (by its key), so a stale or made-up one is not acted on. */
@@ -41,13 +61,21 @@ function recentRefs(services: Services, project: ProjectContext): string[] {
   return [...new Set([...(project.branch ? [project.branch] : []), ...pipelines.map((pipeline) => pipeline.ref)])];
 }
 
-/** A quick pick of known refs that also takes any typed ref (a branch or tag nobody ran yet). */
-function pickRef(project: ProjectContext, refs: string[]): Promise<string | undefined> {
-  const quickPick = vscode.window.createQuickPick();
+type RefItem = vscode.QuickPickItem & { mergeRequestIid?: number };
+
+/**
+ * A quick pick of known refs that also takes any typed ref (a branch or tag nobody ran yet); the branch's
+ * merge request, when it has one, comes first. Resolves a ref, or a merge request's iid.
+ */
+function pickRef(project: ProjectContext, refs: string[], mergeRequest: MergeRequestRef | undefined): Promise<string | number | undefined> {
+  const quickPick = vscode.window.createQuickPick<RefItem>();
   quickPick.title = `Run Pipeline in ${project.projectPath} (1/2)`;
   quickPick.placeholder = 'Branch or tag: pick one, or type any ref';
   quickPick.ignoreFocusOut = true;
-  const knownItems: vscode.QuickPickItem[] = refs.map((ref) => ({ label: ref, description: ref === project.branch ? 'checked out' : undefined }));
+  const mergeRequestItems: RefItem[] = mergeRequest
+    ? [{ label: `!${mergeRequest.iid} ${mergeRequest.title}`, description: 'merge request pipeline', mergeRequestIid: mergeRequest.iid }]
+    : [];
+  const knownItems: RefItem[] = [...mergeRequestItems, ...refs.filter((ref) => !parseMergeRequestRef(ref)).map((ref) => ({ label: ref, description: ref === project.branch ? 'checked out' : undefined }))];
   quickPick.items = knownItems;
   quickPick.onDidChangeValue((value) => {
     const typed = value.trim();
@@ -55,7 +83,8 @@ function pickRef(project: ProjectContext, refs: string[]): Promise<string | unde
   });
   return new Promise((resolve) => {
     quickPick.onDidAccept(() => {
-      resolve(quickPick.selectedItems[0]?.label ?? (quickPick.value.trim() || undefined));
+      const picked = quickPick.selectedItems[0];
+      resolve(picked?.mergeRequestIid ?? picked?.label ?? (quickPick.value.trim() || undefined));
       quickPick.hide();
     });
     quickPick.onDidHide(() => {

@@ -68,7 +68,8 @@ export async function revealWhenShown(services: Services, matches: (id: string) 
   const deadline = Date.now() + RENDER_WAIT_MS;
   for (;;) {
     const id = services.tree.shownIds().find(matches);
-    if (id) return services.tree.revealById(id);
+    // VS Code may still be rendering the rows it last asked for: a row it does not know yet is tried again.
+    if (id && (await services.tree.revealById(id).catch(() => false))) return true;
     if (Date.now() >= deadline) return false;
     await new Promise((resolve) => setTimeout(resolve, RENDER_POLL_MS));
   }
