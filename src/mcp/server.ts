@@ -1,6 +1,7 @@
 import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { registerArtifactTools } from './artifactTools';
 import { registerJobTools } from './jobTools';
+import { registerMergeRequestTools } from './mergeRequestTools';
 import { registerPipelineActions } from './pipelineActions';
 import { registerPipelineTools } from './pipelineTools';
 import { registerRunnerTools } from './runnerTools';
@@ -22,6 +23,7 @@ export function createServer(context: ToolContext): McpServer {
   );
   registerPipelineTools(server, context);
   registerPipelineActions(server, context);
+  registerMergeRequestTools(server, context);
   registerJobTools(server, context);
   registerArtifactTools(server, context);
   registerRunnerTools(server, context);

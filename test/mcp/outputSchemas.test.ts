@@ -65,6 +65,8 @@ for (const generation of generations) {
       ['gitlab_get_pipeline', () => ({ pipeline_id: pushPipeline('main') })],
       ['gitlab_list_pipeline_jobs', () => ({ pipeline_id: pushPipeline('main'), include_retried: true })],
       ['gitlab_list_jobs', () => ({ scope: ['failed', 'success'] })],
+      ['gitlab_list_merge_request_pipelines', () => ({ project_id: 'demo-group/storefront', branch: 'feature/checkout' })],
+      ['gitlab_list_merge_request_pipelines', () => ({ branch: 'feature/login' })],
       ['gitlab_get_job', () => ({ job_id: String(withArchive().id) })],
       ['gitlab_read_job_log', () => ({ job_id: withArchive().id, tail_lines: 5 })],
       ['gitlab_read_job_log', () => ({ job_id: withArchive().id, byte_offset: 10, max_bytes: 2048 })],

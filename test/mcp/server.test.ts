@@ -30,6 +30,7 @@ const EXPECTED_TOOLS: Record<string, Hints> = {
   gitlab_retry_pipeline: [false, false, false],
   gitlab_cancel_pipeline: [false, true, true],
   gitlab_delete_pipeline: [false, true, true],
+  gitlab_list_merge_request_pipelines: [true, false, true],
   gitlab_list_jobs: [true, false, true],
   gitlab_get_job: [true, false, true],
   gitlab_read_job_log: [true, false, true],
