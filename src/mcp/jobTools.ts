@@ -79,8 +79,8 @@ export function registerJobTools(server: McpServer, context: ToolContext): void 
       const project = projectFor(context, args.project_id);
       const excerpt =
         args.byte_offset === undefined
-          ? await readLogTail(context.gitlab, project, args.job_id, { lines: args.tail_lines, maxBytes: args.max_bytes, signal })
-          : await readLogRange(context.gitlab, project, args.job_id, context.traceCapabilities, { byteOffset: args.byte_offset, maxBytes: args.max_bytes, signal });
+          ? await readLogTail(context.gitlab, project, args.job_id, { lines: args.tail_lines, maxBytes: args.max_bytes, secrets: context.secrets, signal })
+          : await readLogRange(context.gitlab, project, args.job_id, context.traceCapabilities, { byteOffset: args.byte_offset, maxBytes: args.max_bytes, secrets: context.secrets, signal });
       return { job_id: args.job_id, ...excerpt };
     },
     // The position first (small, structured), then the text as its own block so it reads as a log.
