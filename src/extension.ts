@@ -10,6 +10,8 @@ import { Logger } from './ui/log';
 import { registerMcpServerProvider } from './ui/mcpServerProvider';
 import { Projects } from './ui/projects';
 import { Refresher } from './ui/refresher';
+import { registerRunners } from './ui/runners';
+import type { RunnersTree } from './ui/runners/provider';
 import type { ProjectContext, Services } from './ui/services';
 import { Settings } from './ui/settings';
 import { PipelineStatusBar } from './ui/statusBar';
@@ -20,6 +22,7 @@ import { PipelinesTree } from './ui/tree/provider';
 export interface ExtensionApi {
   services: Services;
   statusBar: PipelineStatusBar;
+  runners: RunnersTree;
 }
 
 /** Builds the services and registers views and commands. No network here: that waits for the view. */
@@ -41,6 +44,7 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
 
   const services: Services = { context, log, settings, accounts, projects, model, tree, refresher, traceCapabilities: new TraceCapabilities(), gitlabFor };
   registerCommands(services);
+  const runners = registerRunners(services);
   registerCertificateWarning(context, settings);
 
   const updateContextKeys = () => {
@@ -63,7 +67,7 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
 
   void projects.start();
   void importAccountFromEnvironment(accounts, log);
-  return { services, statusBar };
+  return { services, statusBar, runners };
 }
 
 export function deactivate(): void {}

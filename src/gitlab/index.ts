@@ -4,6 +4,7 @@ import { JobsApi } from './jobs';
 import { MergeRequestsApi } from './mergeRequests';
 import { PipelinesApi } from './pipelines';
 import { RunnerApi } from './runner';
+import { RunnersApi } from './runners';
 import { AccountApi } from './users';
 
 /** One GitLab instance, its API grouped as GitLab groups it, over one shared client. */
@@ -14,6 +15,7 @@ export class GitLab {
   readonly jobs: JobsApi;
   readonly artifacts: ArtifactsApi;
   readonly runner: RunnerApi;
+  readonly runners: RunnersApi;
   readonly mergeRequests: MergeRequestsApi;
 
   constructor(options: GitLabClientOptions) {
@@ -23,6 +25,7 @@ export class GitLab {
     this.jobs = new JobsApi(this.client);
     this.artifacts = new ArtifactsApi(this.client);
     this.runner = new RunnerApi(this.client);
+    this.runners = new RunnersApi(this.client);
     this.mergeRequests = new MergeRequestsApi(this.client);
   }
 }

@@ -15,7 +15,10 @@ export class Refresher implements vscode.Disposable {
   private inFlight: Promise<void> | undefined;
   private lastRefresh = 0;
   private notBefore = 0;
-  private readonly disposables: vscode.Disposable[] = [];
+  private readonly refreshed = new vscode.EventEmitter<void>();
+  private readonly disposables: vscode.Disposable[] = [this.refreshed];
+  /** After each successful refresh (not while GitLab asks to slow down): views that must not poll reload then. */
+  readonly onDidRefresh = this.refreshed.event;
 
   constructor(
     private readonly model: PipelinesModel,
@@ -51,6 +54,7 @@ export class Refresher implements vscode.Disposable {
     await vscode.window.withProgress({ location: { viewId: 'gitlabCiLens.pipelines' } }, async () => {
       try {
         await this.model.refresh(project);
+        this.refreshed.fire();
       } catch (error) {
         const waitMs = error instanceof GitLabHttpError ? (error.retryAfterMs ?? 60_000) : 60_000;
         this.notBefore = Date.now() + waitMs;

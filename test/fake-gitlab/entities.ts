@@ -1,4 +1,5 @@
 import type { JobRecord, PipelineRecord, ProjectRecord, RunnerRecord, UserRecord } from './model';
+import { runnerEntity } from './runner-entities';
 import type { FakeState } from './state';
 import type { JobStatus } from './types';
 
@@ -243,20 +244,9 @@ export class Presenter {
   }
 
   runner(runner: RunnerRecord): Record<string, unknown> {
-    const online = runner.contactedAt !== null && this.state.clock.now() - runner.contactedAt.getTime() < 2 * 3600 * 1000;
-    return {
-      id: runner.id,
-      description: runner.description,
-      ip_address: runner.ipAddress,
-      active: !runner.paused,
-      paused: runner.paused,
-      is_shared: true,
-      runner_type: 'instance_type',
-      name: 'gitlab-runner',
-      online,
-      status: online ? 'online' : 'offline',
-    };
+    return runnerEntity(this.state, runner);
   }
+
 }
 
 const detailedStatuses: Partial<Record<JobStatus | 'success_with_warnings', [string, string, string, string]>> = {

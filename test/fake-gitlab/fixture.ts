@@ -1,4 +1,4 @@
-import type { PipelineTemplate } from './model';
+import type { PipelineTemplate, RunnerType } from './model';
 import type { PipelineSource, Role, TokenScope } from './types';
 import { fakePng, type ZipContent } from './zips';
 
@@ -25,6 +25,17 @@ export interface FixtureRunner {
   tags: string[];
   runUntagged: boolean;
   systemId: string;
+  /** Default instance_type. */
+  type?: RunnerType;
+  /** project_type: full paths of its projects, the owner first. */
+  projects?: string[];
+  /** group_type: the group's full path. */
+  group?: string;
+  paused?: boolean;
+  /** When it last asked for a job; null (the default) for never. */
+  contactedHoursAgo?: number | null;
+  /** Default 30 days ago. */
+  createdHoursAgo?: number;
 }
 
 export interface FixtureCommit {
@@ -175,7 +186,24 @@ export const seedFixture: Fixture = {
     revoked: { token: 'glpat-revoked-token-000006', name: 'revoked', username: 'maria', scopes: ['api'], expiresAt: '2099-01-01', revoked: true },
   },
   runners: [
-    { id: 7, token: 'glrt-fake-runner-token-0007', description: 'fake-runner-1', tags: ['docker', 'linux'], runUntagged: true, systemId: 's_0123456789ab' },
+    // The simulated runner: a project runner of every project (demo-app owns it), online since it ran the seed.
+    {
+      id: 7, token: 'glrt-fake-runner-token-0007', description: 'fake-runner-1', tags: ['docker', 'linux'], runUntagged: true, systemId: 's_0123456789ab',
+      type: 'project_type', projects: ['demo-group/demo-app', 'demo-group/platform/deploy-service', 'demo-group/storefront'], contactedHoursAgo: 0,
+    },
+    // For variety in the Runners view; none of them asks for jobs.
+    {
+      id: 8, token: 'glrt-fake-runner-token-0008', description: 'group-runner-arm64', tags: ['arm64'], runUntagged: false, systemId: 's_group0000008',
+      type: 'group_type', group: 'demo-group', contactedHoursAgo: 5,
+    },
+    {
+      id: 9, token: 'glrt-fake-runner-token-0009', description: 'shared-runner-legacy', tags: ['shared'], runUntagged: false, systemId: 's_shared000009',
+      type: 'instance_type', paused: true, contactedHoursAgo: 24 * 30, createdHoursAgo: 24 * 400,
+    },
+    {
+      id: 10, token: 'glrt-fake-runner-token-0010', description: 'deploy-runner', tags: ['deploy'], runUntagged: false, systemId: 's_deploy000010',
+      type: 'project_type', projects: ['demo-group/platform/deploy-service'], contactedHoursAgo: null, createdHoursAgo: 24,
+    },
   ],
   projects: [
     {

@@ -14,6 +14,7 @@ import { registerPipelineReportRoutes } from './routes-pipeline-reports';
 import { registerPipelineRoutes } from './routes-pipelines';
 import { registerProjectRoutes } from './routes-projects';
 import { registerRunnerRoutes } from './routes-runner';
+import { registerRunnersRoutes } from './routes-runners';
 import { seedState } from './seed';
 import { FakeState } from './state';
 import { featuresOf, type Features, type Generation, type RecordedRequest } from './types';
@@ -105,6 +106,7 @@ export async function startFakeGitLab(options: FakeGitLabOptions = {}): Promise<
   registerArtifactRoutes(app.router, features);
   registerJobRoutes(app.router);
   registerRunnerRoutes(app.router);
+  registerRunnersRoutes(app.router);
   registerMergeRequestRoutes(app.router);
 
   const serve = (handler: (req: IncomingMessage, res: ServerResponse) => Promise<void>) => (req: IncomingMessage, res: ServerResponse): void => {

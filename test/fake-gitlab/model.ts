@@ -30,7 +30,16 @@ export interface RunnerRecord {
   systemId: string;
   paused: boolean;
   contactedAt: Date | null;
+  /** instance_type runners serve every project; group_type ones the group's projects; project_type ones `projectIds`. */
+  type: RunnerType;
+  /** project_type: the projects it is assigned to, its owner first. */
+  projectIds: number[];
+  /** group_type: the owning group's namespace id. */
+  groupId: number | null;
+  createdAt: Date;
 }
+
+export type RunnerType = 'instance_type' | 'group_type' | 'project_type';
 
 export interface NamespaceRecord {
   id: number;

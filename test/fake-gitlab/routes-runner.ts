@@ -8,6 +8,7 @@ import type { JobRecord, StoredArtifact } from './model';
 import { multipartBoundary, parseMultipart } from './multipart';
 import { paginateKeyset, paginateOffset } from './pagination';
 import { byIdDesc } from './route-helpers';
+import { canReadRunnerJobs } from './routes-runners';
 import { jobPayload } from './runner-payload';
 import { parseExpireIn } from './state';
 import { jobStatuses, roleRank } from './types';
@@ -145,8 +146,7 @@ export function registerRunnerRoutes(router: ApiRouter): void {
     const { user } = ctx.actor();
     const runner = ctx.app.state.runners.get(Number(id));
     if (!runner) throw notFound('Runner');
-    const projects = [...ctx.app.state.projects.values()];
-    if (!projects.some((p) => p.members.get(user.id) === 'maintainer')) throw forbidden();
+    if (!canReadRunnerJobs(ctx.app.state, user, runner)) throw forbidden('No access granted');
     const params = await ctx.params();
     const status = paramString(params, 'status');
     if (status !== undefined && !(jobStatuses as readonly string[]).includes(status)) throw invalidParam('status does not have a valid value');

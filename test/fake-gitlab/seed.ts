@@ -1,6 +1,6 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
-import type { Fixture, FixtureOutcome, FixturePipeline } from './fixture';
+import type { Fixture, FixtureOutcome, FixturePipeline, FixtureRunner } from './fixture';
 import { seedMergeRequests } from './merge-requests';
 import type { JobRecord, PipelineRecord, ProjectRecord, RunnerRecord, StoredArtifact } from './model';
 import { sharedGitLabApiDir } from './paths';
@@ -26,9 +26,6 @@ export async function seedState(state: FakeState, fixture: Fixture, storageDir: 
       createdAt: new Date(now - 30 * 24 * hour), expiresAt: t.expiresAt, revoked: t.revoked ?? false,
     });
   });
-  for (const runner of fixture.runners) {
-    state.runners.set(runner.id, { ...runner, ipAddress: '127.0.0.1', paused: false, contactedAt: null });
-  }
   for (const p of fixture.projects) {
     const project: ProjectRecord = {
       id: p.id, name: p.name, path: p.path, fullPath: `${p.namespace.fullPath}/${p.path}`, description: p.description,
@@ -49,6 +46,7 @@ export async function seedState(state: FakeState, fixture: Fixture, storageDir: 
     };
     state.projects.set(project.id, project);
   }
+  for (const runner of fixture.runners) state.runners.set(runner.id, runnerRecord(state, runner, now));
   seedMergeRequests(state, fixture, userId);
   state.nextPipelineId = fixture.firstIds.pipeline;
   state.nextJobId = fixture.firstIds.job;
@@ -158,4 +156,21 @@ export function syntheticTrace(job: JobRecord, status: FixtureOutcome['status'])
     + section('get_sources', 'Getting source from Git repository', ['Fetching changes with git depth set to 20...'])
     + section('step_script', 'Executing "step_script" stage of the job script', script)
     + ending;
+}
+
+/** Runners come after projects: a project or group runner names its owners by path. */
+function runnerRecord(state: FakeState, runner: FixtureRunner, now: number): RunnerRecord {
+  const { type = 'instance_type', projects = [], group, paused = false, contactedHoursAgo = null, createdHoursAgo = 30 * 24, ...rest } = runner;
+  const projectIds = projects.map((fullPath) => {
+    const project = state.findProject(fullPath);
+    if (!project) throw new Error(`fixture: runner ${runner.id} names unknown project ${fullPath}`);
+    return project.id;
+  });
+  const namespace = group === undefined ? undefined : [...state.projects.values()].map((p) => p.namespace).find((n) => n.fullPath === group);
+  if (group !== undefined && !namespace) throw new Error(`fixture: runner ${runner.id} names unknown group ${group}`);
+  return {
+    ...rest, ipAddress: '127.0.0.1', paused, type, projectIds, groupId: namespace?.id ?? null,
+    contactedAt: contactedHoursAgo === null ? null : new Date(now - contactedHoursAgo * hour),
+    createdAt: new Date(now - createdHoursAgo * hour),
+  };
 }

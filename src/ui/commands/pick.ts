@@ -66,7 +66,7 @@ export async function resolveJob(services: Services, args: unknown[], filter: (j
   return picked && { project: target.project, job: picked.job };
 }
 
-function isProject(value: unknown): value is ProjectContext {
+export function isProject(value: unknown): value is ProjectContext {
   return typeof value === 'object' && value !== null && 'key' in value && 'instanceUrl' in value && 'projectPath' in value;
 }
 

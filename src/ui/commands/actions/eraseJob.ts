@@ -4,7 +4,7 @@ import { jobCapabilities } from '../../../gitlab/status';
 import type { Services } from '../../services';
 import { resolveJob } from '../pick';
 import { registerCommand } from '../register';
-import { canWrite, jobTitle, notify, refreshAfterAction } from './shared';
+import { canWrite, isConfirmed, jobTitle, notify, refreshAfterAction } from './shared';
 
 /**
  * "Erase Job…": deletes a finished job's log and artifacts, after a modal confirmation. Automation:
@@ -26,8 +26,4 @@ export function registerEraseJob(services: Services): void {
     notify(services, 'info', `Erased job ${jobTitle(job)}: its log and artifacts are gone.`);
     return erased;
   });
-}
-
-function isConfirmed(option: unknown): boolean {
-  return typeof option === 'object' && option !== null && (option as { confirmed?: unknown }).confirmed === true;
 }

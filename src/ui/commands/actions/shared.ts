@@ -50,6 +50,11 @@ export function canWrite(services: Services, project: ProjectContext, action: st
   return false;
 }
 
+/** Whether automation passed `{ confirmed: true }`, which skips a modal confirmation (the test runner refuses dialogs). */
+export function isConfirmed(option: unknown): boolean {
+  return typeof option === 'object' && option !== null && (option as { confirmed?: unknown }).confirmed === true;
+}
+
 /** After a write: drop the cached jobs it changed and show GitLab's new state. */
 export async function refreshAfterAction(services: Services, project: ProjectContext, pipelineId: number): Promise<void> {
   services.model.invalidate(project, pipelineId);
