@@ -29,23 +29,15 @@ export class SecretMasker {
     this.overlap = Math.max(0, ...this.forms.map((form) => form.byteLength - 1));
   }
 
-  /** Masks every whole secret in `bytes` and the fragments at its edges (`start`/`end` true where the stream was cut). */
+  /** A masked copy of `bytes`: every whole secret, and the fragments at its edges (`start`/`end`: where the stream was cut). */
   maskWindow(bytes: Buffer, edges: { start: boolean; end: boolean }): Buffer {
-    const masked = Buffer.from(bytes);
-    for (const form of this.forms) {
-      for (let at = masked.indexOf(form); at >= 0; at = masked.indexOf(form, at + form.byteLength)) masked.write(maskOf(form.byteLength), at, 'latin1');
-      // latin1: one character per byte, so lengths are byte counts.
-      const leading = edges.start ? leadingFragment(masked.toString('latin1'), form.toString('latin1')) : 0;
-      masked.write(maskOf(leading), 0, 'latin1');
-      const trailing = edges.end ? trailingFragment(masked.toString('latin1'), form.toString('latin1')) : 0;
-      masked.write(maskOf(trailing), masked.byteLength - trailing, 'latin1');
-    }
-    return masked;
+    return this.maskInPlace(Buffer.from(bytes), edges);
   }
 
   /** Stream use: the bytes of `chunk` (and before) that no secret can still reach, masked. */
   push(chunk: Buffer): Buffer {
-    const joined = this.maskWindow(Buffer.concat([this.pending, chunk]), { start: false, end: false });
+    if (this.forms.length === 0) return chunk;
+    const joined = this.maskInPlace(Buffer.concat([this.pending, chunk]), { start: false, end: false });
     const safe = Math.max(0, joined.byteLength - this.overlap);
     this.pending = joined.subarray(safe);
     return joined.subarray(0, safe);
@@ -53,9 +45,21 @@ export class SecretMasker {
 
   /** What was held back; a secret it begins is cut by the end of the log, so its beginning is masked. */
   end(): Buffer {
-    const rest = this.maskWindow(this.pending, { start: false, end: true });
+    const rest = this.maskInPlace(this.pending, { start: false, end: true });
     this.pending = Buffer.alloc(0);
     return rest;
+  }
+
+  private maskInPlace(masked: Buffer, edges: { start: boolean; end: boolean }): Buffer {
+    for (const form of this.forms) {
+      for (let at = masked.indexOf(form); at >= 0; at = masked.indexOf(form, at + form.byteLength)) masked.write(maskOf(form.byteLength), at, 'latin1');
+      // Only a secret's length at each edge matters; latin1: one character per byte, so lengths are byte counts.
+      const leading = edges.start ? leadingFragment(masked.subarray(0, form.byteLength).toString('latin1'), form.toString('latin1')) : 0;
+      masked.write(maskOf(leading), 0, 'latin1');
+      const trailing = edges.end ? trailingFragment(masked.subarray(-form.byteLength).toString('latin1'), form.toString('latin1')) : 0;
+      masked.write(maskOf(trailing), masked.byteLength - trailing, 'latin1');
+    }
+    return masked;
   }
 
   /**
