@@ -20,6 +20,25 @@ export interface PipelineFilters {
   sort?: 'asc' | 'desc';
 }
 
+/** `GET .../test_report_summary`: counts per suite, from the junit reports jobs uploaded so far. */
+export interface TestReportSummary {
+  total: { time: number; count: number; success: number; failed: number; skipped: number; error: number; suite_error: string | null };
+  test_suites: {
+    name: string;
+    total_time: number;
+    total_count: number;
+    success_count: number;
+    failed_count: number;
+    skipped_count: number;
+    error_count: number;
+    build_ids: number[];
+    suite_error: string | null;
+  }[];
+}
+
+/** `spec:inputs` values for a new pipeline (GitLab 18.1+). */
+export type PipelineInputs = Record<string, string | number | boolean | readonly string[]>;
+
 export interface PipelineJobsOptions {
   scope?: readonly Status[];
   includeRetried?: boolean;
@@ -78,11 +97,22 @@ export class PipelinesApi {
     return this.client.json('POST', `${projectPath(project)}/pipelines/${pipelineId}/cancel`, { signal });
   }
 
-  create(project: ProjectRef, ref: string, variables: readonly Variable[] = [], signal?: AbortSignal): Promise<PipelineDetail> {
+  /** Not idempotent: never repeated by the client. `inputs` needs GitLab 18.1+ (older GitLab refuses it). */
+  create(project: ProjectRef, ref: string, variables: readonly Variable[] = [], signal?: AbortSignal, inputs?: PipelineInputs): Promise<PipelineDetail> {
     return this.client.json('POST', `${projectPath(project)}/pipeline`, {
       query: { ref },
-      json: variables.length ? { ref, variables } : { ref },
+      json: { ref, ...(variables.length ? { variables } : {}), ...(inputs && Object.keys(inputs).length ? { inputs } : {}) },
       signal,
     });
+  }
+
+  /** Deletes the pipeline with its jobs, logs and artifacts (GitLab asks for the Owner role). */
+  async delete(project: ProjectRef, pipelineId: number, signal?: AbortSignal): Promise<void> {
+    await this.client.send('DELETE', `${projectPath(project)}/pipelines/${pipelineId}`, { signal });
+  }
+
+  /** Partial while the pipeline runs; GitLab may serve it from a cache up to 2 minutes old. */
+  testReportSummary(project: ProjectRef, pipelineId: number, signal?: AbortSignal): Promise<TestReportSummary> {
+    return this.client.json('GET', `${projectPath(project)}/pipelines/${pipelineId}/test_report_summary`, { signal });
   }
 }

@@ -8,7 +8,8 @@ import { type DownloadProgress, downloadToFile } from '../gitlab/archive/downloa
 import { findNameProblem } from '../gitlab/archive/entryNames';
 import { siblingTempPath } from '../gitlab/archive/placement';
 import { ToolUsageError } from './output';
-import type { ToolCall } from './tooling';
+import type { entryListingShape, savedArchiveShape, savedFileShape } from './schemas';
+import type { Answer, ToolCall } from './tooling';
 
 /** Files at most this large that are text come back inline as well as on disk. */
 export const INLINE_TEXT_LIMIT = 64 * 1024;
@@ -27,7 +28,7 @@ export interface SaveOptions {
  * An artifacts archive, streamed to disk and checked (size, sha256 ETag). Extracted (every entry judged
  * before anything is written) into the folder, or kept there as a zip; the answer lists entries, never contents.
  */
-export async function saveArchive(download: Download, options: SaveOptions & { extract: boolean }): Promise<Record<string, unknown>> {
+export async function saveArchive(download: Download, options: SaveOptions & { extract: boolean }): Promise<Answer<typeof savedArchiveShape>> {
   const directory = await targetDirectory(options.directory);
   const { signal, progress } = options;
   const onProgress = progress && (({ bytes, total }: DownloadProgress) => progress(bytes, total, 'Downloading the artifacts archive'));
@@ -62,7 +63,7 @@ export async function saveArtifactFile(
   artifactPath: string,
   options: SaveOptions,
   fetch: (destFile: string) => Promise<{ size: number }>,
-): Promise<Record<string, unknown>> {
+): Promise<Answer<typeof savedFileShape>> {
   const directory = await targetDirectory(options.directory);
   const filePath = entryDestination(directory, artifactPath);
   await refuseExisting(filePath, options.overwrite);
@@ -72,7 +73,7 @@ export async function saveArtifactFile(
 }
 
 /** A compact listing: the first entries, and how many more there are. */
-export function listing(entries: readonly Pick<ArchiveEntry, 'path' | 'type' | 'size' | 'unsafe'>[]): Record<string, unknown> {
+export function listing(entries: readonly Pick<ArchiveEntry, 'path' | 'type' | 'size' | 'unsafe'>[]): Answer<typeof entryListingShape> {
   return {
     entry_count: entries.length,
     file_count: entries.filter((entry) => entry.type === 'file').length,

@@ -1,16 +1,21 @@
 import type { GitLab, ProjectRef } from '../gitlab';
 import type { TraceCapabilities } from '../gitlab/trace/capabilities';
 import { type RenderedLine, TraceRenderer, lineToPlainText, renderTraceText } from '../gitlab/trace/renderer';
+import { SecretMasker } from './redact';
 
 export interface TailRequest {
   lines: number;
   maxBytes: number;
+  /** Masked in the raw log before anything is cut (see redact.ts). */
+  secrets?: readonly string[];
   signal?: AbortSignal;
 }
 
 export interface RangeRequest {
   byteOffset: number;
   maxBytes: number;
+  /** Masked in the raw log before anything is cut (see redact.ts). */
+  secrets?: readonly string[];
   signal?: AbortSignal;
 }
 
@@ -39,17 +44,19 @@ export interface LogExcerpt {
 export async function readLogTail(gitlab: GitLab, project: ProjectRef, jobId: number, request: TailRequest): Promise<LogExcerpt> {
   const response = await gitlab.jobs.trace(project, jobId, { signal: request.signal });
   const renderer = new TraceRenderer();
+  const masker = new SecretMasker(request.secrets ?? []);
   const kept = new LastLines(request.lines);
   let totalBytes = 0;
   for await (const chunk of response.body as AsyncIterable<Buffer>) {
     totalBytes += chunk.byteLength;
-    kept.add(renderer.push(chunk));
+    kept.add(renderer.push(masker.push(chunk)));
   }
+  kept.add(renderer.push(masker.end()));
   kept.add(renderer.end());
 
   const { lines, truncated } = lastLinesWithin(kept.lines(), request.maxBytes);
   return {
-    text: lines.join('\n'),
+    text: masker.finishText(lines.join('\n')),
     skipped_lines: kept.seen - lines.length,
     returned_lines: lines.length,
     total_bytes: totalBytes,
@@ -65,10 +72,14 @@ export async function readLogTail(gitlab: GitLab, project: ProjectRef, jobId: nu
  * A cut falls at the end of a line when there is one, so the next read starts on a fresh line.
  */
 export async function readLogRange(gitlab: GitLab, project: ProjectRef, jobId: number, capabilities: TraceCapabilities, request: RangeRequest): Promise<LogExcerpt> {
-  const wanted = request.maxBytes + 1; // one byte more tells whether anything follows
+  // Read a secret's length - 1 more on each side, so that a secret the window's edges cut is seen whole and masked.
+  const masker = new SecretMasker(request.secrets ?? []);
+  const from = Math.max(0, request.byteOffset - masker.overlap);
+  const lead = request.byteOffset - from;
+  const wanted = lead + request.maxBytes + 1 + masker.overlap; // one byte more tells whether anything follows
   let window: Buffer | undefined;
   if (await capabilities.byteRanges(gitlab, project, jobId, request.signal)) {
-    const response = await gitlab.jobs.trace(project, jobId, { byteOffset: request.byteOffset, byteLimit: wanted, signal: request.signal });
+    const response = await gitlab.jobs.trace(project, jobId, { byteOffset: from, byteLimit: wanted, signal: request.signal });
     const slice = await readWindow(response.body, 0, wanted + 1);
     // More than asked for: the server ignored the range after all (a rollback, a proxy); read it the old way.
     if (slice.byteLength <= wanted) window = slice;
@@ -76,8 +87,10 @@ export async function readLogRange(gitlab: GitLab, project: ProjectRef, jobId: n
   }
   if (window === undefined) {
     const response = await gitlab.jobs.trace(project, jobId, { signal: request.signal });
-    window = await readWindow(response.body, request.byteOffset, wanted);
+    window = await readWindow(response.body, from, wanted);
   }
+  // Shorter than asked: the log ends there, maybe in the middle of a secret still being written.
+  window = masker.maskWindow(window, { start: false, end: window.byteLength < wanted }).subarray(lead);
 
   const moreAfter = window.byteLength > request.maxBytes;
   let bytes = window.subarray(0, request.maxBytes);
@@ -85,7 +98,7 @@ export async function readLogRange(gitlab: GitLab, project: ProjectRef, jobId: n
     const lastNewline = bytes.lastIndexOf(0x0a);
     if (lastNewline >= 0) bytes = bytes.subarray(0, lastNewline + 1);
   }
-  const text = bytes.byteLength === 0 ? '' : renderTraceText(bytes).replace(/\n$/, '');
+  const text = bytes.byteLength === 0 ? '' : masker.finishText(renderTraceText(bytes).replace(/\n$/, ''));
   return {
     text,
     skipped_bytes: request.byteOffset,

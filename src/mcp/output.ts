@@ -1,5 +1,5 @@
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
-import { GitLabError, GitLabHttpError } from '../gitlab/errors';
+import { type FailureReason, GitLabError, GitLabHttpError } from '../gitlab/errors';
 
 /** A mistake in the call itself (no project, a missing file): its message says what to change. */
 export class ToolUsageError extends Error {
@@ -9,28 +9,40 @@ export class ToolUsageError extends Error {
 /** Whose credentials a tool uses: it decides what a 401 or 403 means for the caller. */
 export type CredentialKind = 'user' | 'runner' | 'job';
 
-/** A JSON answer: compact text for the model, the same object as structured content for programs. */
-export function jsonResult(value: Record<string, unknown>): CallToolResult {
-  return { content: [{ type: 'text', text: JSON.stringify(value) }], structuredContent: value };
+/** A JSON answer: compact text for the model (unless `texts` says otherwise), the same object as structured content for programs. */
+export function jsonResult(value: Record<string, unknown>, texts = [JSON.stringify(value)]): CallToolResult {
+  return { content: texts.map((text) => ({ type: 'text', text })), structuredContent: value };
 }
 
-/** Any failure as an MCP tool error: GitLab's status and words, and what the caller can do about it. */
-export function errorResult(error: unknown, credentials: CredentialKind): CallToolResult {
+/**
+ * Any failure as an MCP tool error: GitLab's status and words, and what the caller can do about it, with
+ * `hints` (the tool's own knowledge of a failure's cause) before the general ones.
+ */
+export function errorResult(error: unknown, credentials: CredentialKind, hints: Partial<Record<FailureReason, string>> = {}): CallToolResult {
   if (error instanceof GitLabHttpError) {
-    const hint = httpHint(error, credentials);
+    const hint = hints[error.reason] ?? httpHint(error, credentials);
     const details = { status: error.status, reason: error.reason, gitlab_message: error.gitlabMessage, operation: error.operation, hint };
-    return failure(`GitLab answered ${error.status} to ${error.operation}: ${error.gitlabMessage || '(no message)'}. ${hint}`, details);
+    return failure(`GitLab answered ${error.status} to ${error.operation}: ${sentence(error.gitlabMessage || '(no message)')} ${hint}`, details);
   }
   if (error instanceof GitLabError) {
-    const hint = FAILURE_HINTS[error.reason] ?? '';
-    return failure(`${error.message}. ${hint}`.trim(), { reason: error.reason, operation: error.operation, hint });
+    const hint = hints[error.reason] ?? FAILURE_HINTS[error.reason] ?? '';
+    return failure(`${sentence(error.message)} ${hint}`.trim(), { reason: error.reason, operation: error.operation, hint });
   }
   const message = error instanceof Error ? error.message : String(error);
   return failure(message, { reason: error instanceof Error ? error.name : 'error' });
 }
 
+/**
+ * No structuredContent: it would have to match the tool's output schema (clients check it even on errors).
+ * The details come as a second, JSON text block instead.
+ */
 function failure(text: string, details: Record<string, unknown>): CallToolResult {
-  return { isError: true, content: [{ type: 'text', text }], structuredContent: { error: details } };
+  return { isError: true, content: [{ type: 'text', text }, { type: 'text', text: JSON.stringify({ error: details }) }] };
+}
+
+/** Ends the text with one full stop: GitLab's own messages often end with one already. */
+function sentence(text: string): string {
+  return /[.!?]$/.test(text.trimEnd()) ? text.trimEnd() : `${text.trimEnd()}.`;
 }
 
 const CREDENTIAL_HINTS: Record<CredentialKind, { unauthorized: string; expired: string; forbidden: string }> = {

@@ -1,16 +1,44 @@
 import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
-import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { z } from 'zod';
-import { KNOWN_STATUSES } from '../gitlab';
-import { readLogRange, readLogTail } from './jobLog';
-import { jsonResult } from './output';
-import { pageInfo, summarizeJob, summarizePipeline } from './summaries';
-import { DESTRUCTIVE, READ_ONLY, type ToolContext, WRITE, addTool, jobId, page, perPage, projectFor, projectId } from './tooling';
+import { type Bridge, GitLabHttpError, type Job, KNOWN_STATUSES, type ProjectRef } from '../gitlab';
+import { type TestReportSummary } from '../gitlab/pipelines';
+import { jobSummary, pageShape, pipelineSummary } from './schemas';
+import { pageInfo, summarizeBridge, summarizeJob, summarizePipeline } from './summaries';
+import { READ_ONLY, type ToolContext, addTool, page, perPage, pipelineId, projectFor, projectId } from './tooling';
 
-const status = z.enum(KNOWN_STATUSES);
-const MAX_LOG_BYTES = 256 * 1024;
+export const status = z.enum(KNOWN_STATUSES);
 
-/** What an agent debugging a failed pipeline reads and does: pipelines, their jobs, a job's log, retry/cancel/play. */
+/** `scope[]` as GitLab takes it: one status or several. */
+export const jobScope = z
+  .union([status.transform((one) => [one]), z.array(status).min(1).max(KNOWN_STATUSES.length)])
+  .optional()
+  .describe('Only jobs in these statuses, e.g. "failed" or ["failed", "canceled"].');
+
+const stageJob = z.object({ id: z.number(), name: z.string(), status: z.string(), failure_reason: z.string().nullish(), allow_failure: z.boolean().optional(), web_url: z.string() });
+const triggerJob = z.object({
+  id: z.number(),
+  name: z.string(),
+  stage: z.string(),
+  status: z.string(),
+  allow_failure: z.boolean().optional(),
+  web_url: z.string(),
+  downstream_pipeline: z.object({ id: z.number(), project_id: z.number(), status: z.string(), ref: z.string(), web_url: z.string() }).nullable(),
+});
+const suiteCounts = z.object({
+  name: z.string(),
+  total_count: z.number(),
+  success_count: z.number(),
+  failed_count: z.number(),
+  skipped_count: z.number(),
+  error_count: z.number(),
+  suite_error: z.string().nullish(),
+});
+const testReport = z.object({
+  total: z.object({ count: z.number(), success: z.number(), failed: z.number(), skipped: z.number(), error: z.number(), time: z.number(), suite_error: z.string().nullish() }),
+  suites: z.array(suiteCounts),
+});
+
+/** Reading pipelines: the list, one pipeline whole (stages, trigger jobs, tests), its jobs. */
 export function registerPipelineTools(server: McpServer, context: ToolContext): void {
   addTool(server, context, {
     name: 'gitlab_list_pipelines',
@@ -30,128 +58,110 @@ export function registerPipelineTools(server: McpServer, context: ToolContext): 
       page,
       per_page: perPage,
     },
+    output: { pipelines: z.array(pipelineSummary), ...pageShape },
     async run(args, { signal }) {
       const { project_id, page: pageNumber, per_page, ...filters } = args;
       const result = await context.gitlab.pipelines.list(projectFor(context, project_id), filters, { page: pageNumber, perPage: per_page, signal });
-      return jsonResult({ pipelines: result.items.map(summarizePipeline), ...pageInfo(result) });
+      return { pipelines: result.items.map(summarizePipeline), ...pageInfo(result) };
+    },
+  });
+
+  addTool(server, context, {
+    name: 'gitlab_get_pipeline',
+    title: 'Get a pipeline',
+    description:
+      "One pipeline whole: its status and timing, its jobs by stage (in pipeline order), its trigger jobs with the downstream pipeline each started " +
+      '(id and project: follow a failed child pipeline from there) and its test report summary (null when no job uploaded a junit report).',
+    hints: READ_ONLY,
+    credentials: 'user',
+    input: { project_id: projectId, pipeline_id: pipelineId },
+    output: {
+      pipeline: pipelineSummary.extend({ started_at: z.string().nullish(), finished_at: z.string().nullish(), duration: z.number().nullish(), queued_duration: z.number().nullish() }),
+      stages: z.array(z.object({ name: z.string(), jobs: z.array(stageJob) })),
+      trigger_jobs: z.array(triggerJob),
+      test_report: testReport.nullable(),
+    },
+    async run(args, { signal }) {
+      const project = projectFor(context, args.project_id);
+      const { pipelines } = context.gitlab;
+      const [pipeline, jobs, bridges, tests] = await Promise.all([
+        pipelines.get(project, args.pipeline_id, signal),
+        pipelines.jobs(project, args.pipeline_id, { signal }),
+        pipelines.bridges(project, args.pipeline_id, { signal }),
+        testSummary(context, project, args.pipeline_id, signal),
+      ]);
+      const { started_at, finished_at, duration, queued_duration } = pipeline;
+      return {
+        pipeline: { ...summarizePipeline(pipeline), started_at, finished_at, duration, queued_duration },
+        stages: byStage([...jobs, ...bridges]),
+        trigger_jobs: bridges.sort((a, b) => a.id - b.id).map(summarizeBridge),
+        test_report: tests,
+      };
     },
   });
 
   addTool(server, context, {
     name: 'gitlab_list_pipeline_jobs',
     title: 'List the jobs of a pipeline',
-    description: "Lists a pipeline's jobs (newest first) with status, stage, failure reason, timing, artifacts and web_url. Trigger jobs (bridges) are not included.",
+    description:
+      "Lists a pipeline's jobs (newest first) with status, stage, failure reason, timing, artifacts and web_url, optionally only some statuses (scope) " +
+      'and with earlier attempts of retried jobs (include_retried). Trigger jobs are listed by gitlab_get_pipeline.',
     hints: READ_ONLY,
     credentials: 'user',
     input: {
       project_id: projectId,
-      pipeline_id: z.number().int().positive().describe('Pipeline id.'),
+      pipeline_id: pipelineId,
+      scope: jobScope,
+      include_retried: z.boolean().default(false).describe('Also list the earlier attempts of retried jobs.'),
       per_page: perPage,
       page,
     },
+    output: { pipeline_id: z.number(), jobs: z.array(jobSummary), ...pageShape },
     async run(args, { signal }) {
       const project = projectFor(context, args.project_id);
-      const result = await context.gitlab.pipelines.jobsPage(project, args.pipeline_id, { page: args.page, perPage: args.per_page, signal });
-      return jsonResult({ pipeline_id: args.pipeline_id, jobs: result.items.map(summarizeJob), ...pageInfo(result) });
-    },
-  });
-
-  addTool(server, context, {
-    name: 'gitlab_get_job',
-    title: 'Get a job',
-    description: 'One job: status, failure reason, stage, timing, runner, artifacts and web_url.',
-    hints: READ_ONLY,
-    credentials: 'user',
-    input: { project_id: projectId, job_id: jobId },
-    async run(args, { signal }) {
-      return jsonResult(summarizeJob(await context.gitlab.jobs.get(projectFor(context, args.project_id), args.job_id, signal)));
-    },
-  });
-
-  addTool(server, context, {
-    name: 'gitlab_read_job_log',
-    title: "Read a job's log",
-    description:
-      "A job's log as plain text (colours, escape codes and section markers removed; sections shown as ▸/◂ lines). " +
-      'By default the last tail_lines lines; with byte_offset, the raw bytes from there on (continue with next_offset). ' +
-      'Never more than max_bytes; the answer says how many lines or bytes were skipped.',
-    hints: READ_ONLY,
-    credentials: 'user',
-    input: {
-      project_id: projectId,
-      job_id: jobId,
-      tail_lines: z.number().int().min(1).max(5000).default(200).describe('How many lines from the end (ignored with byte_offset).'),
-      byte_offset: z.number().int().min(0).optional().describe('Read forward from this raw byte offset instead of the tail (e.g. a previous next_offset).'),
-      max_bytes: z.number().int().min(1024).max(MAX_LOG_BYTES).default(64 * 1024).describe(`Most text returned, 1 KB to ${MAX_LOG_BYTES / 1024} KB.`),
-    },
-    async run(args, { signal }) {
-      const project = projectFor(context, args.project_id);
-      const excerpt =
-        args.byte_offset === undefined
-          ? await readLogTail(context.gitlab, project, args.job_id, { lines: args.tail_lines, maxBytes: args.max_bytes, signal })
-          : await readLogRange(context.gitlab, project, args.job_id, context.traceCapabilities, { byteOffset: args.byte_offset, maxBytes: args.max_bytes, signal });
-      const { text, ...position } = excerpt;
-      return logResult(args.job_id, text, position);
-    },
-  });
-
-  addTool(server, context, {
-    name: 'gitlab_retry_job',
-    title: 'Retry a job',
-    description: 'Runs a finished job (success, failed or canceled) again. GitLab creates a NEW job with a new id, returned here. Not idempotent: each call starts another run.',
-    hints: WRITE,
-    credentials: 'user',
-    input: { project_id: projectId, job_id: jobId },
-    async run(args, { signal }) {
-      const job = await context.gitlab.jobs.retry(projectFor(context, args.project_id), args.job_id, signal);
-      return jsonResult({ retried_job_id: args.job_id, new_job: summarizeJob(job) });
-    },
-  });
-
-  addTool(server, context, {
-    name: 'gitlab_cancel_job',
-    title: 'Cancel a job',
-    description: 'Cancels a pending or running job. GitLab answers with the job even when it could not be canceled: check `canceled`.',
-    hints: DESTRUCTIVE,
-    credentials: 'user',
-    input: { project_id: projectId, job_id: jobId },
-    async run(args, { signal }) {
-      const job = await context.gitlab.jobs.cancel(projectFor(context, args.project_id), args.job_id, signal);
-      const canceled = job.status === 'canceled' || job.status === 'canceling';
-      return jsonResult({ canceled, ...(canceled ? {} : { note: `The job is ${job.status}: only pending or running jobs can be canceled.` }), job: summarizeJob(job) });
-    },
-  });
-
-  addTool(server, context, {
-    name: 'gitlab_play_job',
-    title: 'Play a manual job',
-    description: 'Starts a manual job (when: manual), optionally with variables for this run only.',
-    hints: WRITE,
-    credentials: 'user',
-    input: {
-      project_id: projectId,
-      job_id: jobId,
-      job_variables_attributes: z
-        .array(z.strictObject({ key: z.string().regex(/^[A-Za-z0-9_]+$/, 'letters, digits and _ only').max(255), value: z.string().max(10_000) }))
-        .max(50)
-        .default([])
-        .describe('Variables for this run, e.g. [{"key":"DEPLOY_ENV","value":"staging"}].'),
-    },
-    async run(args, { signal }) {
-      const job = await context.gitlab.jobs.play(projectFor(context, args.project_id), args.job_id, args.job_variables_attributes, signal);
-      return jsonResult({ job: summarizeJob(job) });
+      const result = await context.gitlab.pipelines.jobsPage(
+        project,
+        args.pipeline_id,
+        { page: args.page, perPage: args.per_page, signal },
+        { scope: args.scope, includeRetried: args.include_retried },
+      );
+      return { pipeline_id: args.pipeline_id, jobs: result.items.map(summarizeJob), ...pageInfo(result) };
     },
   });
 }
 
-/** The position first (small, structured), then the text as its own block so it reads as a log. */
-function logResult(jobId: number, text: string, position: Record<string, unknown>): CallToolResult {
-  const summary = { job_id: jobId, ...position };
+/** Stages in pipeline order (GitLab creates a pipeline's jobs stage by stage, so by id), each with its jobs. */
+function byStage(jobs: readonly (Job | Bridge)[]): { name: string; jobs: z.input<typeof stageJob>[] }[] {
+  const stages = new Map<string, z.input<typeof stageJob>[]>();
+  for (const job of [...jobs].sort((a, b) => a.id - b.id)) {
+    const list = stages.get(job.stage) ?? [];
+    list.push({ id: job.id, name: job.name, status: job.status, failure_reason: job.failure_reason, allow_failure: job.allow_failure, web_url: job.web_url });
+    stages.set(job.stage, list);
+  }
+  return [...stages].map(([name, stageJobs]) => ({ name, jobs: stageJobs }));
+}
+
+/** The counts of the pipeline's test report; null when GitLab has none to give. */
+async function testSummary(context: ToolContext, project: ProjectRef, pipelineId: number, signal: AbortSignal): Promise<z.input<typeof testReport> | null> {
+  let summary: TestReportSummary;
+  try {
+    summary = await context.gitlab.pipelines.testReportSummary(project, pipelineId, signal);
+  } catch (error) {
+    if (error instanceof GitLabHttpError && (error.status === 404 || error.status === 403)) return null;
+    throw error;
+  }
+  if (summary.test_suites.length === 0) return null;
+  const { count, success, failed, skipped, error, time, suite_error } = summary.total;
   return {
-    content: [
-      { type: 'text', text: JSON.stringify(summary) },
-      { type: 'text', text: text === '' ? '(no log output in this range)' : text },
-    ],
-    structuredContent: { ...summary, text },
+    total: { count, success, failed, skipped, error, time, suite_error },
+    suites: summary.test_suites.map(({ name, total_count, success_count, failed_count, skipped_count, error_count, suite_error: suiteError }) => ({
+      name,
+      total_count,
+      success_count,
+      failed_count,
+      skipped_count,
+      error_count,
+      suite_error: suiteError,
+    })),
   };
 }

@@ -5,9 +5,10 @@ import { z } from 'zod';
 import { KNOWN_STATUSES } from '../gitlab';
 import type { RunnerJobPayload } from '../gitlab/runner';
 import { saveArchive } from './downloads';
-import { ToolUsageError, jsonResult } from './output';
+import { ToolUsageError } from './output';
+import { jobSummary, pageShape, savedArchiveShape } from './schemas';
 import { pageInfo, summarizeJob } from './summaries';
-import { IDEMPOTENT_WRITE, READ_ONLY, type ToolContext, WRITE, addTool, directory, extract, jobId, jobToken, overwrite, page, perPage } from './tooling';
+import { DOWNLOAD, IDEMPOTENT_WRITE, READ_ONLY, type ToolContext, WRITE, addTool, directory, extract, idOf, jobId, jobToken, overwrite, page, perPage } from './tooling';
 
 const artifactType = z.string().regex(/^[a-z_]+$/, 'a GitLab artifact type such as archive, junit, dotenv').max(64).optional().describe('archive (default), junit, dotenv, cobertura, ...');
 const artifactFormat = z.enum(['zip', 'gzip', 'raw']).optional().describe('zip (default for archive), gzip, or raw.');
@@ -24,13 +25,14 @@ export function registerRunnerTools(server: McpServer, context: ToolContext): vo
       'or {"job": null} when none waits. The job is then assigned to the runner: report its progress with append-patch-job-trace and update-job.',
     hints: WRITE,
     credentials: 'runner',
+    output: { job: z.record(z.string(), z.unknown()).nullable() },
     input: {
       token: z.string().min(1).max(1024).describe("The runner's authentication token."),
       info: z.record(z.string(), z.unknown()).optional().describe('Runner details GitLab records (name, version, executor, features, ...).'),
     },
     async run(args, { signal }) {
       const job = await runner.requestJob(args.token, args.info, signal);
-      return jsonResult({ job: job === undefined ? null : redactPayload(job) });
+      return { job: job === undefined ? null : redactPayload(job) };
     },
   });
 
@@ -40,6 +42,7 @@ export function registerRunnerTools(server: McpServer, context: ToolContext): vo
     description: "Reports a running job's state to GitLab (running, success, failed, ...), as the runner executing it. Sending the same state twice is harmless.",
     hints: IDEMPOTENT_WRITE,
     credentials: 'job',
+    output: { job_id: z.number(), state: z.string(), job_status: z.string().optional() },
     input: {
       job_id: jobId,
       job_token: jobToken,
@@ -49,7 +52,7 @@ export function registerRunnerTools(server: McpServer, context: ToolContext): vo
     },
     async run(args, { signal }) {
       const result = await runner.updateJob(args.job_id, args.job_token, { state: args.state, failureReason: args.failure_reason, exitCode: args.exit_code }, signal);
-      return jsonResult({ job_id: args.job_id, state: args.state, job_status: result.jobStatus });
+      return { job_id: args.job_id, state: args.state, job_status: result.jobStatus };
     },
   });
 
@@ -61,6 +64,7 @@ export function registerRunnerTools(server: McpServer, context: ToolContext): vo
       'when the offset does not match (accepted false), send again from server_size. Resending the same piece is harmless.',
     hints: IDEMPOTENT_WRITE,
     credentials: 'job',
+    output: { accepted: z.boolean(), server_size: z.number(), job_status: z.string().optional(), update_interval_seconds: z.number().optional(), hint: z.string().optional() },
     input: {
       job_id: jobId,
       job_token: jobToken,
@@ -69,13 +73,13 @@ export function registerRunnerTools(server: McpServer, context: ToolContext): vo
     },
     async run(args, { signal }) {
       const result = await runner.appendTrace(args.job_id, args.job_token, Buffer.from(args.content, 'utf8'), args.offset, signal);
-      return jsonResult({
+      return {
         accepted: result.accepted,
         server_size: result.serverSize,
         job_status: result.jobStatus,
         update_interval_seconds: result.updateIntervalSeconds,
         ...(result.accepted ? {} : { hint: `GitLab holds ${result.serverSize} bytes: send the log again from offset ${result.serverSize}.` }),
-      });
+      };
     },
   });
 
@@ -85,6 +89,7 @@ export function registerRunnerTools(server: McpServer, context: ToolContext): vo
     description: 'Asks GitLab whether an artifact of this size may be uploaded for the job (413 when it is too large). Optional before upload-job-artifact.',
     hints: WRITE,
     credentials: 'job',
+    output: { authorized: z.boolean(), maximum_size: z.number().optional() },
     input: {
       job_id: jobId,
       job_token: jobToken,
@@ -94,7 +99,9 @@ export function registerRunnerTools(server: McpServer, context: ToolContext): vo
     },
     async run(args, { signal }) {
       const answer = await runner.authorizeArtifact(args.job_id, args.job_token, { artifactType: args.artifact_type, artifactFormat: args.artifact_format, filesize: args.filesize }, signal);
-      return jsonResult({ authorized: true, ...answer });
+      // Workhorse's upload instructions are for Workhorse; an agent needs the verdict and the limit.
+      const maximumSize = answer.MaximumSize;
+      return { authorized: true, ...(typeof maximumSize === 'number' ? { maximum_size: maximumSize } : {}) };
     },
   });
 
@@ -104,6 +111,7 @@ export function registerRunnerTools(server: McpServer, context: ToolContext): vo
     description: "Uploads a local file as the job's artifact (a zip for the archive type), streamed from disk, with the job token. Not repeated on failure.",
     hints: WRITE,
     credentials: 'job',
+    output: { uploaded: z.boolean(), job_id: z.number(), file: z.string(), size: z.number() },
     input: {
       job_id: jobId,
       job_token: jobToken,
@@ -122,7 +130,7 @@ export function registerRunnerTools(server: McpServer, context: ToolContext): vo
         { filePath, artifactType: args.artifact_type, artifactFormat: args.artifact_format, expireIn: args.expire_in },
         signal,
       );
-      return jsonResult({ uploaded: true, job_id: args.job_id, file: filePath, size: file.size });
+      return { uploaded: true, job_id: args.job_id, file: filePath, size: file.size };
     },
   });
 
@@ -132,11 +140,12 @@ export function registerRunnerTools(server: McpServer, context: ToolContext): vo
     description:
       "Downloads a job's artifacts archive with a job token, as a runner fetches a dependency's artifacts, into `directory` " +
       '(safely extracted, or kept as a zip). Answers with paths, sizes and the entry list.',
-    hints: READ_ONLY,
+    hints: DOWNLOAD,
     credentials: 'job',
+    output: savedArchiveShape,
     input: { job_id: jobId, job_token: jobToken, directory, extract, overwrite },
     async run(args, call) {
-      return jsonResult(await saveArchive(await runner.downloadArtifacts(args.job_id, args.job_token, call.signal), { ...args, ...call }));
+      return saveArchive(await runner.downloadArtifacts(args.job_id, args.job_token, call.signal), { ...args, ...call });
     },
   });
 
@@ -146,8 +155,13 @@ export function registerRunnerTools(server: McpServer, context: ToolContext): vo
     description: 'Lists the jobs a runner ran or runs (needs a token of the runner\'s owner or an admin), filtered by status, newest first by default.',
     hints: READ_ONLY,
     credentials: 'user',
+    output: { runner_id: z.number(), jobs: z.array(jobSummary), ...pageShape, next_cursor: z.string().optional() },
+    errorHints: {
+      'not-found': 'No runner with this id is visible to your token: check the id (gitlab_get_job shows the runner of a job), or the runner serves only projects and groups your token does not administer.',
+      forbidden: "Your token may not list this runner's jobs: that needs the Maintainer role on a project the runner serves (its owner) or an administrator's token.",
+    },
     input: {
-      id: z.number().int().positive().describe('The runner id.'),
+      id: idOf('The runner id (a job\'s runner.id shows it).'),
       system_id: z.string().min(1).max(64).optional().describe('Only jobs of this runner manager (system id).'),
       status: z.enum(KNOWN_STATUSES).optional(),
       order_by: z.enum(['id']).optional(),
@@ -163,7 +177,9 @@ export function registerRunnerTools(server: McpServer, context: ToolContext): vo
         signal,
       );
       const nextCursor = result.nextUrl?.searchParams.get('cursor') ?? undefined;
-      return jsonResult({ runner_id: args.id, jobs: result.items.map(summarizeJob), ...pageInfo(result), next_cursor: nextCursor });
+      // GitLab's entity here leaves the runner out: it is the one asked about.
+      const jobs = result.items.map((job) => ({ ...summarizeJob(job), runner: { id: args.id, description: job.runner?.description } }));
+      return { runner_id: args.id, jobs, ...pageInfo(result), next_cursor: nextCursor };
     },
   });
 }

@@ -1,5 +1,8 @@
 import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { registerArtifactTools } from './artifactTools';
+import { registerJobTools } from './jobTools';
+import { registerMergeRequestTools } from './mergeRequestTools';
+import { registerPipelineActions } from './pipelineActions';
 import { registerPipelineTools } from './pipelineTools';
 import { registerRunnerTools } from './runnerTools';
 import type { ToolContext } from './tooling';
@@ -14,11 +17,14 @@ export function createServer(context: ToolContext): McpServer {
     {
       instructions:
         'GitLab CI/CD tools. Project-scoped tools default to the project the server was started for; pass project_id to act on another. ' +
-        'To debug a failure: gitlab_list_pipelines (status failed) → gitlab_list_pipeline_jobs → gitlab_read_job_log → gitlab_retry_job. ' +
+        'To debug a failure: gitlab_list_pipelines (status failed) → gitlab_get_pipeline (jobs by stage, trigger jobs and their child pipelines, tests) → gitlab_read_job_log → gitlab_retry_job. ' +
         'Downloads land on disk; answers list paths, never whole archives.',
     },
   );
   registerPipelineTools(server, context);
+  registerPipelineActions(server, context);
+  registerMergeRequestTools(server, context);
+  registerJobTools(server, context);
   registerArtifactTools(server, context);
   registerRunnerTools(server, context);
   return server;

@@ -1,10 +1,10 @@
 import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { z } from 'zod';
-import type { GitLab, ProjectRef } from '../gitlab';
+import type { FailureReason, GitLab, ProjectRef } from '../gitlab';
 import type { TraceCapabilities } from '../gitlab/trace/capabilities';
 import { toProjectRef } from './config';
-import { type CredentialKind, ToolUsageError, errorResult, scrubResult } from './output';
+import { type CredentialKind, ToolUsageError, errorResult, jsonResult, scrubResult } from './output';
 
 /** What every tool works with: one client for the instance, the default project, the secrets to keep out of answers. */
 export interface ToolContext {
@@ -29,15 +29,26 @@ export const READ_ONLY: ToolHints = { readOnlyHint: true, destructiveHint: false
 export const WRITE: ToolHints = { readOnlyHint: false, destructiveHint: false, idempotentHint: false };
 export const IDEMPOTENT_WRITE: ToolHints = { readOnlyHint: false, destructiveHint: false, idempotentHint: true };
 export const DESTRUCTIVE: ToolHints = { readOnlyHint: false, destructiveHint: true, idempotentHint: true };
+/** Writes files on this machine (never into an existing non-empty folder unless asked): not a read. */
+export const DOWNLOAD: ToolHints = { readOnlyHint: false, destructiveHint: false, idempotentHint: false };
 
-export interface ToolDefinition<Shape extends z.ZodRawShape> {
+/** A tool's structured answer, as its output schema describes it. */
+export type Answer<Output extends z.ZodRawShape> = z.input<z.ZodObject<Output>>;
+
+export interface ToolDefinition<Shape extends z.ZodRawShape, Output extends z.ZodRawShape> {
   name: string;
   title: string;
   description: string;
   hints: ToolHints;
   credentials: CredentialKind;
   input: Shape;
-  run(args: z.output<z.ZodObject<Shape>>, call: ToolCall): Promise<CallToolResult>;
+  /** Published as the tool's outputSchema; every answer is checked against it. */
+  output: Output;
+  /** Hints for failures this tool knows the real cause of, in place of the general ones. */
+  errorHints?: Partial<Record<FailureReason, string>>;
+  run(args: z.output<z.ZodObject<Shape>>, call: ToolCall): Promise<Answer<Output>>;
+  /** The text blocks of the answer; default: the answer as compact JSON. */
+  text?(answer: Answer<Output>): string[];
 }
 
 /** What a running tool may use of its call: the client's cancellation, and progress for long transfers. */
@@ -51,13 +62,14 @@ export interface ToolCall {
  * Registers a tool whose arguments are checked strictly (an unknown or misspelt parameter is refused,
  * not ignored), whose failures come back as tool errors, and whose answers never carry a secret.
  */
-export function addTool<Shape extends z.ZodRawShape>(server: McpServer, context: ToolContext, tool: ToolDefinition<Shape>): void {
+export function addTool<Shape extends z.ZodRawShape, Output extends z.ZodRawShape>(server: McpServer, context: ToolContext, tool: ToolDefinition<Shape, Output>): void {
   type Args = z.output<z.ZodObject<Shape>>;
   // Explicit type arguments: the SDK's overloads cannot infer through a generic shape.
   const inputSchema: z.ZodType<Args> = z.strictObject(tool.input);
-  server.registerTool<z.ZodRawShape, z.ZodType<Args>>(
+  const outputSchema = z.object(tool.output);
+  server.registerTool<z.ZodType, z.ZodType<Args>>(
     tool.name,
-    { title: tool.title, description: tool.description, inputSchema, annotations: { ...tool.hints, openWorldHint: true } },
+    { title: tool.title, description: tool.description, inputSchema, outputSchema, annotations: { ...tool.hints, openWorldHint: true } },
     async (args: Args, extra) => {
       let result: CallToolResult;
       const progressToken = extra._meta?.progressToken;
@@ -70,9 +82,10 @@ export function addTool<Shape extends z.ZodRawShape>(server: McpServer, context:
         extra.sendNotification({ method: 'notifications/progress', params }).catch(() => undefined);
       };
       try {
-        result = await tool.run(args, { signal: extra.signal, progress });
+        const answer = await tool.run(args, { signal: extra.signal, progress });
+        result = jsonResult(answer, tool.text?.(answer));
       } catch (error) {
-        result = errorResult(error, tool.credentials);
+        result = errorResult(error, tool.credentials, tool.errorHints);
       }
       return scrubResult(result, context.secrets);
     },
@@ -95,7 +108,14 @@ export const projectId = z
   .optional()
   .describe('Project: numeric id or full path (group/subgroup/project). Defaults to the project of the server (GITLAB_PROJECT or the git remote).');
 
-export const jobId = z.number().int().positive().describe('Job id (the number in .../-/jobs/<id>).');
+/** A GitLab id: a positive integer, also accepted as a string of digits ("5001"), as agents often send ids. */
+export function idOf(description: string) {
+  return z.union([z.number().int().positive(), z.string().trim().regex(/^[1-9]\d{0,15}$/, 'a positive integer').transform(Number)]).describe(description);
+}
+
+export const jobId = idOf('Job id (the number in .../-/jobs/<id>; a trigger job is not a job here).');
+
+export const pipelineId = idOf('Pipeline id (the number in .../-/pipelines/<id>).');
 
 export const page = z.number().int().min(1).max(100_000).default(1).describe('Page number, from 1.');
 

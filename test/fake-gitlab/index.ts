@@ -10,6 +10,7 @@ import { ObjectStorage } from './object-storage';
 import { registerArtifactRoutes } from './routes-artifacts';
 import { registerJobRoutes } from './routes-jobs';
 import { registerMergeRequestRoutes } from './routes-merge-requests';
+import { registerPipelineReportRoutes } from './routes-pipeline-reports';
 import { registerPipelineRoutes } from './routes-pipelines';
 import { registerProjectRoutes } from './routes-projects';
 import { registerRunnerRoutes } from './routes-runner';
@@ -101,6 +102,7 @@ export async function startFakeGitLab(options: FakeGitLabOptions = {}): Promise<
   const app = new App(state, features, objectStorage, storageDir, faults, closing);
   registerProjectRoutes(app.router);
   registerPipelineRoutes(app.router);
+  registerPipelineReportRoutes(app.router);
   registerArtifactRoutes(app.router, features);
   registerJobRoutes(app.router);
   registerRunnerRoutes(app.router);

@@ -515,6 +515,13 @@ export class FakeState {
     this.settle(pipeline);
   }
 
+  /** Removes the pipeline with its jobs (logs and artifacts go with them), as Ci::DestroyPipelineService does. */
+  deletePipeline(pipeline: PipelineRecord): void {
+    for (const job of this.jobsByPipeline.get(pipeline.id) ?? []) this.jobs.delete(job.id);
+    this.jobsByPipeline.delete(pipeline.id);
+    this.pipelines.delete(pipeline.id);
+  }
+
   // ---- direct set-up for tests, benchmarks and the demo ----------------------------------------------
 
   /** Sets a job's status as if it got there on its own (timestamps too), then lets the pipeline move on. */

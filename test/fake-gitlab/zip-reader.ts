@@ -1,5 +1,5 @@
 import type { Readable } from 'node:stream';
-import { open, type Entry, type ZipFile } from 'yauzl';
+import { getFileNameLowLevel, open, type Entry, type ZipFile } from 'yauzl';
 
 export interface ZipEntryInfo {
   /** Path inside the archive, without a trailing slash. */
@@ -28,14 +28,18 @@ function permissions(entry: Entry): string {
 
 function openZip(filePath: string): Promise<ZipFile> {
   return new Promise((resolve, reject) => {
-    open(filePath, { lazyEntries: true, autoClose: false }, (error, zip) => (error ? reject(error) : resolve(zip)));
+    // Names are decoded in walk(): yauzl's own decoding stops at a name like "..", which GitLab stores as it is.
+    open(filePath, { lazyEntries: true, autoClose: false, decodeStrings: false }, (error, zip) => (error ? reject(error) : resolve(zip)));
   });
 }
 
 /** Walks the central directory (never the file data) until `visit` returns true or the entries run out. */
 async function walk(zip: ZipFile, visit: (entry: Entry) => boolean): Promise<void> {
   await new Promise<void>((resolve, reject) => {
-    zip.on('entry', (entry: Entry) => (visit(entry) ? resolve() : zip.readEntry()));
+    zip.on('entry', (entry: Entry) => {
+      entry.fileName = getFileNameLowLevel(entry.generalPurposeBitFlag, entry.fileNameRaw, entry.extraFields, false);
+      return visit(entry) ? resolve() : zip.readEntry();
+    });
     zip.on('end', () => resolve());
     zip.on('error', reject);
     zip.readEntry();

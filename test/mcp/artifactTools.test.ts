@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { listLocalZip } from '../../src/gitlab/archive';
 import { type FakeGitLab, type JobRecord, startFakeGitLab } from '../fake-gitlab';
+import { makeZip, patchEntry, placeholder } from '../gitlab/archive/zipFixtures';
 import { DEMO_PROJECT, type McpSession, type ProgressReport, failed, ok, startDemoSession } from './harness';
 
 interface Listed {
@@ -22,7 +23,7 @@ describe('MCP server: artifact tools', () => {
   let developer: McpSession;
 
   before(async () => {
-    gitlab = await startFakeGitLab();
+    gitlab = await startFakeGitLab({ generation: 'newest' });
     session = await startDemoSession(gitlab);
     developer = await startDemoSession(gitlab, gitlab.tokens.developer);
     scratch = await mkdtemp(join(tmpdir(), 'mcp-artifacts-'));
@@ -150,8 +151,43 @@ describe('MCP server: artifact tools', () => {
         assert.deepEqual([...new Set(storageReads)].sort(), mode.storageReads);
         assert.ok(storageReads.filter((read) => read === 'whole').length <= 1, 'the archive is downloaded at most once');
       });
+
+      it(`refuses a folder the archive does not have, from ${mode.name}`, async () => {
+        Object.assign(gitlab.features, mode.features);
+        const job = jobsWithArchive()[0];
+        const missing = failed(await session.call('list-all-files-artifacts-archive', { job_id: job.id, path: 'dist/nope' }));
+        assert.match(missing, /no folder dist\/nope/);
+        assert.match(failed(await session.call('list-all-files-artifacts-archive', { job_id: job.id, path: 'nothing-here', recursive: true })), /no folder nothing-here/);
+        assert.match(failed(await session.call('list-all-files-artifacts-archive', { job_id: job.id, path: 'dist/app.js' })), /is a file, not a folder/);
+      });
+
+      it(`lists entries named .. and marks them unsafe, from ${mode.name}`, async () => {
+        Object.assign(gitlab.features, mode.features);
+        const job = await jobWithHostileArchive();
+        const root = ok(await session.call('list-all-files-artifacts-archive', { job_id: job.id }));
+        const entries = root.entries as (Listed & { unsafe?: string })[];
+        assert.equal(entries.find((entry) => entry.path === '..')?.unsafe, 'path-traversal', JSON.stringify(entries));
+        assert.equal(entries.find((entry) => entry.path === 'ok.txt')?.unsafe, undefined);
+        const below = ok(await session.call('list-all-files-artifacts-archive', { job_id: job.id, path: 'a', recursive: true }));
+        const traversing = (below.entries as (Listed & { unsafe?: string })[]).filter((entry) => entry.path.includes('..'));
+        assert.ok(traversing.length > 0 && traversing.every((entry) => entry.unsafe === 'path-traversal'), JSON.stringify(below.entries));
+      });
     }
   });
+
+  /** A finished job given an archive whose names yazl refuses to write: `..` and `a/../b.txt`, patched in. */
+  async function jobWithHostileArchive(): Promise<JobRecord> {
+    const names = ['ok.txt', '..', 'a/../b.txt'];
+    let zip = await makeZip(names.map((name) => ({ name: placeholder(name), data: `${name}\n` })));
+    names.forEach((name, index) => (zip = patchEntry(zip, index, { name })));
+    const zipPath = join(scratch, `hostile-${Date.now()}.zip`);
+    await writeFile(zipPath, zip);
+    const job = gitlab.state.findJobs({ projectId: gitlab.state.requireProject(DEMO_PROJECT).id, kind: 'build', status: 'success' })
+      .find((candidate) => gitlab.state.archiveOf(candidate) === undefined);
+    assert.ok(job, 'a finished job without artifacts');
+    gitlab.state.attachArchiveFile(job.id, zipPath);
+    return job;
+  }
 
   // Last: these change or remove the artifacts the tests above read.
   describe('keeping, deleting and expiring', () => {

@@ -15,6 +15,8 @@ export const execFileAsync = promisify(execFile);
 /** out/test/mcp → the repository root. */
 export const REPO_ROOT = resolve(__dirname, '..', '..', '..');
 export const SERVER_ENTRY = join(REPO_ROOT, 'out', 'src', 'mcp', 'main.js');
+/** The bundle users run (`npm run build`). */
+export const BUNDLED_SERVER = join(REPO_ROOT, 'dist', 'mcp.js');
 export const DEMO_PROJECT = 'demo-group/demo-app';
 
 export interface ToolAnswer {
@@ -45,12 +47,14 @@ export interface SessionOptions {
   cwd?: string;
   /** Strings no answer and no stderr line may contain. */
   secrets: readonly string[];
+  /** The server's script; default the tsc output. */
+  entry?: string;
 }
 
 export async function startSession(options: SessionOptions): Promise<McpSession> {
   const transport = new StdioClientTransport({
     command: process.execPath,
-    args: [SERVER_ENTRY, ...(options.args ?? [])],
+    args: [options.entry ?? SERVER_ENTRY, ...(options.args ?? [])],
     env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? tmpdir(), ...options.env },
     cwd: options.cwd ?? tmpdir(),
     stderr: 'pipe',
@@ -78,10 +82,11 @@ export async function startSession(options: SessionOptions): Promise<McpSession>
 }
 
 /** The usual session: the maintainer's token, the demo project named explicitly. */
-export function startDemoSession(gitlab: FakeGitLab, token = gitlab.tokens.maintainer, env: Record<string, string> = {}): Promise<McpSession> {
+export function startDemoSession(gitlab: FakeGitLab, token = gitlab.tokens.maintainer, env: Record<string, string> = {}, entry?: string): Promise<McpSession> {
   return startSession({
     env: { GITLAB_URL: gitlab.url, GITLAB_TOKEN: token, GITLAB_PROJECT: DEMO_PROJECT, ...env },
     secrets: allUserTokens(gitlab),
+    entry,
   });
 }
 

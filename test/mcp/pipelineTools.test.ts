@@ -19,7 +19,7 @@ describe('MCP server: pipeline and job tools', () => {
   let session: McpSession;
 
   before(async () => {
-    gitlab = await startFakeGitLab();
+    gitlab = await startFakeGitLab({ generation: '18.2' });
     session = await startDemoSession(gitlab);
   });
 
@@ -159,6 +159,9 @@ describe('MCP server: pipeline and job tools', () => {
     const played = gitlab.state.requireJob(manual.id);
     assert.notEqual(played.status, 'manual');
     assert.deepEqual(played.playVariables, [{ key: 'DEPLOY_ENV', value: 'staging' }]);
-    assert.match(failed(await session.call('gitlab_play_job', { job_id: demoJobs((job) => job.status === 'success')[0].id })), /400|Unplayable/);
+    const notManual = failed(await session.call('gitlab_play_job', { job_id: demoJobs((job) => job.status === 'success')[0].id }));
+    assert.match(notManual, /Unplayable Job/);
+    assert.match(notManual, /is success, not a manual job/, 'names the real cause: the job is not manual');
+    assert.match(notManual, /gitlab_retry_job/);
   });
 });

@@ -19,7 +19,7 @@ describe('MCP server: runner tools', () => {
   let scratch: string;
 
   before(async () => {
-    gitlab = await startFakeGitLab();
+    gitlab = await startFakeGitLab({ generation: '18.2' });
     session = await startDemoSession(gitlab);
     scratch = await mkdtemp(join(tmpdir(), 'mcp-runner-'));
   });
@@ -96,8 +96,10 @@ describe('MCP server: runner tools', () => {
     const succeeded = ran.filter((job) => job.status === 'success').map((job) => job.id).sort((a, b) => b - a);
     assert.ok(succeeded.length > 2);
 
-    const all = ok(await session.call('list-runner-s-jobs', { id: runner.id, status: 'success', per_page: 100 }));
+    const all = ok(await session.call('list-runner-s-jobs', { id: String(runner.id), status: 'success', per_page: 100 }));
     assert.deepEqual((all.jobs as { id: number }[]).map((job) => job.id), succeeded);
+    // GitLab leaves the runner out of these entries; the answer names it.
+    assert.ok((all.jobs as { runner: { id: number } | null }[]).every((job) => job.runner?.id === runner.id), 'runner filled in');
 
     const first = ok(await session.call('list-runner-s-jobs', { id: runner.id, status: 'success', per_page: 2, sort: 'desc', order_by: 'id' }));
     assert.deepEqual((first.jobs as { id: number }[]).map((job) => job.id), succeeded.slice(0, 2));
@@ -112,6 +114,20 @@ describe('MCP server: runner tools', () => {
     assert.deepEqual((afterNewest.jobs as { id: number }[]).map((job) => job.id), newestFirst.slice(1, 3));
     const following = ok(await session.call('list-runner-s-jobs', { id: runner.id, per_page: 2, cursor: String(afterNewest.next_cursor) }));
     assert.deepEqual((following.jobs as { id: number }[]).map((job) => job.id), newestFirst.slice(3, 5));
-    assert.match(failed(await session.call('list-runner-s-jobs', { id: 9999 })), /404/);
+    const unknown = failed(await session.call('list-runner-s-jobs', { id: 9999 }));
+    assert.match(unknown, /404/);
+    assert.match(unknown, /No runner with this id is visible to your token/);
+  });
+
+  it("list-runner-s-jobs says when the token may not see a runner's jobs", async () => {
+    const runner = [...gitlab.state.runners.values()][0];
+    const developer = await startDemoSession(gitlab, gitlab.tokens.developer);
+    try {
+      const refused = failed(await developer.call('list-runner-s-jobs', { id: runner.id }));
+      assert.match(refused, /403/);
+      assert.match(refused, /Maintainer role on a project the runner serves/);
+    } finally {
+      await developer.close();
+    }
   });
 });

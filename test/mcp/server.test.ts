@@ -11,25 +11,33 @@ const EXPECTED_TOOLS: Record<string, Hints> = {
   'request-job': [false, false, false],
   'update-job': [false, false, true],
   'upload-job-artifact': [false, false, false],
-  'download-artifacts-file-job': [true, false, true],
+  'download-artifacts-file-job': [false, false, false],
   'authorize-uploading-job-artifact': [false, false, false],
   'append-patch-job-trace': [false, false, true],
   'list-runner-s-jobs': [true, false, true],
   'expire-artifacts-files-project': [false, true, true],
-  'download-artifacts-archive-job': [true, false, true],
-  'download-artifacts-archive-job-2': [true, false, true],
-  'download-specific-file-artifacts-archive': [true, false, true],
-  'download-specific-file-artifacts-archive-2': [true, false, true],
+  'download-artifacts-archive-job': [false, false, false],
+  'download-artifacts-archive-job-2': [false, false, false],
+  'download-specific-file-artifacts-archive': [false, false, false],
+  'download-specific-file-artifacts-archive-2': [false, false, false],
   'delete-artifacts-files-job': [false, true, true],
-  'keep-artifacts-prevent-them-being': [false, false, false],
+  'keep-artifacts-prevent-them-being': [false, false, true],
   'list-all-files-artifacts-archive': [true, false, true],
-  gitlab_list_pipeline_jobs: [true, false, true],
   gitlab_list_pipelines: [true, false, true],
+  gitlab_get_pipeline: [true, false, true],
+  gitlab_list_pipeline_jobs: [true, false, true],
+  gitlab_create_pipeline: [false, false, false],
+  gitlab_retry_pipeline: [false, false, false],
+  gitlab_cancel_pipeline: [false, true, true],
+  gitlab_delete_pipeline: [false, true, true],
+  gitlab_list_merge_request_pipelines: [true, false, true],
+  gitlab_list_jobs: [true, false, true],
   gitlab_get_job: [true, false, true],
   gitlab_read_job_log: [true, false, true],
   gitlab_retry_job: [false, false, false],
   gitlab_cancel_job: [false, true, true],
   gitlab_play_job: [false, false, false],
+  gitlab_erase_job: [false, true, true],
 };
 
 describe('MCP server: tools, schemas, configuration', () => {
@@ -38,7 +46,7 @@ describe('MCP server: tools, schemas, configuration', () => {
   const scratch: string[] = [];
 
   before(async () => {
-    gitlab = await startFakeGitLab();
+    gitlab = await startFakeGitLab({ generation: '18.2' });
     session = await startDemoSession(gitlab);
   });
 
@@ -66,10 +74,12 @@ describe('MCP server: tools, schemas, configuration', () => {
       );
       assert.ok(tool.description && tool.description.length > 20, `${tool.name} has a description`);
       assert.equal(tool.inputSchema.additionalProperties, false, `${tool.name} refuses unknown parameters`);
+      assert.equal(tool.outputSchema?.type, 'object', `${tool.name} declares what it answers`);
+      assert.equal(tool.outputSchema.additionalProperties, false, `${tool.name} declares every field it answers`);
     }
     const listJobs = tools.find((tool) => tool.name === 'gitlab_list_pipeline_jobs');
     assert.deepEqual(listJobs?.inputSchema.required, ['pipeline_id']);
-    assert.deepEqual(Object.keys(listJobs?.inputSchema.properties ?? {}).sort(), ['page', 'per_page', 'pipeline_id', 'project_id']);
+    assert.deepEqual(Object.keys(listJobs?.inputSchema.properties ?? {}).sort(), ['include_retried', 'page', 'per_page', 'pipeline_id', 'project_id', 'scope']);
   });
 
   it('refuses invalid arguments with a message naming the parameter', async () => {
@@ -92,13 +102,15 @@ describe('MCP server: tools, schemas, configuration', () => {
   it('reports GitLab failures as tool errors with the status, GitLab\'s message and what to do', async () => {
     const missing = failed(await session.call('gitlab_get_job', { job_id: 999_999 }));
     assert.match(missing, /404/);
-    assert.match(missing, /Check project_id/);
+    assert.match(missing, /check project_id/);
+    assert.match(missing, /trigger job/, 'names the likely mix-up: a trigger job id');
 
     const expired = await startDemoSession(gitlab, gitlab.tokens.expired);
     try {
       const answer = failed(await expired.call('gitlab_list_pipelines'));
       assert.match(answer, /401/);
       assert.match(answer, /expired or was revoked/);
+      assert.doesNotMatch(answer, /\.\./, 'one full stop after GitLab\'s own sentence');
     } finally {
       await expired.close();
     }
