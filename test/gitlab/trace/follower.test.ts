@@ -5,7 +5,7 @@ import { GitLabError, GitLabHttpError } from '../../../src/gitlab/errors';
 import type { RunnerJobPayload } from '../../../src/gitlab/runner';
 import { TraceCapabilities } from '../../../src/gitlab/trace/capabilities';
 import { type FollowEvent, type FollowOptions, followTrace } from '../../../src/gitlab/trace/follower';
-import { startFakeGitLab, type FakeGitLab } from '../../fake-gitlab';
+import { generations, startFakeGitLab, type FakeGitLab, type RecordedRequest } from '../../fake-gitlab';
 import { readTrace, TRACE_NAMES } from './support';
 
 const PROJECT = 'demo-group/demo-app';
@@ -100,8 +100,11 @@ class ScriptedRunner {
   }
 }
 
-for (const traceByteRange of [true, false]) {
-  describe(`trace follower against the fake GitLab, byte ranges ${traceByteRange ? 'on' : 'off'}`, () => {
+/** The slice probe: `byte_limit=0`, which newest GitLab refuses and older ones ignore. */
+const isProbe = (request: RecordedRequest) => request.query.get('byte_limit') === '0';
+
+for (const generation of generations) {
+  describe(`trace follower against the fake GitLab ${generation}`, () => {
     let fake: FakeGitLab;
     let gitlab: GitLab;
     /** Quick polls so tests run fast; small slices so one poll takes several requests when ranges are on. */
@@ -119,7 +122,7 @@ for (const traceByteRange of [true, false]) {
     };
 
     before(async () => {
-      fake = await startFakeGitLab({ features: { traceByteRange } });
+      fake = await startFakeGitLab({ generation });
       cancelUnfinished();
       // No retries in the client: every injected failure reaches the follower.
       gitlab = new GitLab({ instanceUrl: fake.url, token: fake.tokens.maintainer, retry: { maxAttempts: 1 } });
@@ -143,6 +146,8 @@ for (const traceByteRange of [true, false]) {
     }
 
     const traceRequests = (jobId: number) => fake.requests.filter((request) => request.method === 'GET' && request.path.endsWith(`/jobs/${jobId}/trace`));
+    /** The log reads, the probe left out. */
+    const logReads = (jobId: number) => traceRequests(jobId).filter((request) => !isProbe(request));
     const finalLog = (jobId: number) => fake.state.requireJob(jobId).trace.toBuffer();
 
     it('delivers exactly the final log of a job whose log grows in many appends while followed', async () => {
@@ -165,6 +170,19 @@ for (const traceByteRange of [true, false]) {
       assert.equal(end?.type, 'end');
       assert.equal(end.job.status, 'success');
       assert.ok(end.job.finished_at);
+
+      // What this GitLab was asked: one probe, then slices from the last byte shown, or the whole log with its ETag.
+      assert.equal(traceRequests(jobId).filter(isProbe).length, 1, 'one probe');
+      const reads = logReads(jobId);
+      if (fake.features.traceByteRange) {
+        const offsets = reads.map((request) => Number(request.query.get('byte_offset')));
+        assert.ok(reads.every((request) => request.query.get('byte_limit') === '4096'), 'every read is a slice');
+        assert.deepEqual(offsets, [...offsets].sort((a, b) => a - b), 'slices only move forward');
+        assert.ok(reads.every((request) => request.headers['if-none-match'] === undefined));
+      } else {
+        assert.ok(reads.every((request) => !request.query.has('byte_offset') && !request.query.has('byte_limit')), 'no request carries byte_offset after the probe');
+        assert.ok(reads.slice(1).every((request) => typeof request.headers['if-none-match'] === 'string'), 'every poll after the first asks with the ETag');
+      }
     });
 
     it('waits for a pending job to start without asking for its log, then follows it to the end', async () => {
@@ -195,9 +213,12 @@ for (const traceByteRange of [true, false]) {
       await follow.done;
 
       assert.ok(follow.delivered().equals(finished.trace.toBuffer()));
-      assert.deepEqual(follow.events.map((event) => event.type), ['job', 'bytes', 'end']);
-      // One read: nothing polls a finished job.
-      assert.equal(traceRequests(finished.id).length, 1);
+      const types = follow.events.map((event) => event.type);
+      assert.deepEqual([types[0], ...new Set(types.slice(1, -1)), types[types.length - 1]], ['job', 'bytes', 'end']);
+      // One read (a slice at a time on newest): nothing polls a finished job.
+      const reads = logReads(finished.id);
+      const slices = Math.ceil((finished.trace.size - 1) / 4095); // each slice after the first repeats one byte
+      assert.equal(reads.length, fake.features.traceByteRange ? slices + (finished.trace.size % 4095 === 1 ? 1 : 0) : 1, `${reads.length} reads`);
     });
 
     it('starts again, saying why, when the log shrinks', async () => {
