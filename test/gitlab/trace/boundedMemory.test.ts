@@ -7,7 +7,7 @@ import { TraceCapabilities } from '../../../src/gitlab/trace/capabilities';
 import { followTrace } from '../../../src/gitlab/trace/follower';
 import { readLogRange, readLogTail } from '../../../src/mcp/jobLog';
 import { generations, startFakeGitLab, type FakeGitLab, type Generation } from '../../fake-gitlab';
-import { type RangeIgnoringProxy, startRangeIgnoringProxy } from './rangeIgnoringProxy';
+import { type RewritingProxy, startRangeIgnoringProxy } from '../rewritingProxy';
 
 const PROJECT = 'demo-group/demo-app';
 const MB = 1024 * 1024;
@@ -131,7 +131,7 @@ describe('bounded memory when newest GitLab answers a slice request with the who
   let fake: FakeGitLab;
   let jobId: number;
   let close: () => Promise<void>;
-  let proxy: RangeIgnoringProxy;
+  let proxy: RewritingProxy & { ignored: () => number };
   let gitlab: GitLab;
 
   before(async () => {
