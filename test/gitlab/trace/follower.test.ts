@@ -1,104 +1,13 @@
 import assert from 'node:assert/strict';
-import { setTimeout as delay } from 'node:timers/promises';
 import { GitLab } from '../../../src/gitlab';
 import { GitLabError, GitLabHttpError } from '../../../src/gitlab/errors';
-import type { RunnerJobPayload } from '../../../src/gitlab/runner';
 import { TraceCapabilities } from '../../../src/gitlab/trace/capabilities';
-import { type FollowEvent, type FollowOptions, followTrace } from '../../../src/gitlab/trace/follower';
+import type { FollowOptions } from '../../../src/gitlab/trace/follower';
 import { generations, startFakeGitLab, type FakeGitLab, type RecordedRequest } from '../../fake-gitlab';
+import { PROJECT, pieces, Recording, ScriptedRunner, until } from './followSupport';
 import { readTrace, TRACE_NAMES } from './support';
-
-const PROJECT = 'demo-group/demo-app';
 /** Every real and synthetic runner log, one after another: ANSI, sections, timestamps, multi-byte text. */
 const LOG = Buffer.concat(TRACE_NAMES.map(readTrace));
-
-/** Resolves once `condition` holds; the suite's timeout bounds it. Polls the event loop, so short waits stay short. */
-async function until(condition: () => boolean): Promise<void> {
-  while (!condition()) await delay(2);
-}
-
-/** `bytes` cut into `count` pieces of uneven sizes (cuts land inside escapes and multi-byte characters too). */
-function pieces(bytes: Buffer, count: number): Buffer[] {
-  const cuts = Array.from({ length: count - 1 }, (_, i) => Math.floor((bytes.length * (i + 1) * (i + 1)) / (count * count)));
-  return [0, ...cuts].map((start, i) => bytes.subarray(start, i + 1 < count ? cuts[i] : bytes.length)).filter((piece) => piece.length > 0);
-}
-
-/** A follow running in the background, its events recorded as they come. */
-class Recording {
-  readonly events: FollowEvent[] = [];
-  readonly abort = new AbortController();
-  readonly done: Promise<void>;
-  /** Bytes delivered since the last restart. */
-  private chunks: Uint8Array[] = [];
-  private size = 0;
-
-  constructor(gitlab: GitLab, jobId: number, options: FollowOptions) {
-    this.done = this.consume(followTrace(gitlab, PROJECT, jobId, { ...options, signal: this.abort.signal }));
-    this.done.catch(() => undefined); // a test that expects a failure awaits it later
-  }
-
-  get deliveredSize(): number {
-    return this.size;
-  }
-
-  delivered(): Buffer {
-    return Buffer.concat(this.chunks);
-  }
-
-  ofType<T extends FollowEvent['type']>(type: T): Extract<FollowEvent, { type: T }>[] {
-    return this.events.filter((event): event is Extract<FollowEvent, { type: T }> => event.type === type);
-  }
-
-  get last(): FollowEvent | undefined {
-    return this.events[this.events.length - 1];
-  }
-
-  private async consume(events: AsyncGenerator<FollowEvent>): Promise<void> {
-    for await (const event of events) {
-      this.events.push(event);
-      if (event.type === 'restart') {
-        this.chunks = [];
-        this.size = 0;
-      }
-      if (event.type === 'bytes') {
-        this.chunks.push(event.bytes);
-        this.size += event.bytes.byteLength;
-      }
-    }
-  }
-}
-
-/** A runner speaking the runner protocol through the client: takes the pending job, appends its log, finishes it. */
-class ScriptedRunner {
-  private offset = 0;
-
-  private constructor(
-    private readonly gitlab: GitLab,
-    readonly job: RunnerJobPayload,
-  ) {}
-
-  static async take(fake: FakeGitLab): Promise<ScriptedRunner> {
-    const gitlab = new GitLab({ instanceUrl: fake.url });
-    const job = await gitlab.runner.requestJob(fake.tokens.runner);
-    assert.ok(job, 'a pending job for the runner');
-    return new ScriptedRunner(gitlab, job);
-  }
-
-  /** Appends at the end of the log; where GitLab holds another length (416), resends there, as gitlab-runner does. */
-  async append(chunk: Buffer): Promise<void> {
-    let result = await this.gitlab.runner.appendTrace(this.job.id, this.job.token, chunk, this.offset);
-    if (!result.accepted) {
-      this.offset = result.serverSize;
-      result = await this.gitlab.runner.appendTrace(this.job.id, this.job.token, chunk, this.offset);
-    }
-    assert.ok(result.accepted, `append at ${this.offset} refused (server holds ${result.serverSize})`);
-    this.offset += chunk.length;
-  }
-
-  async finish(state: 'success' | 'failed' = 'success'): Promise<void> {
-    await this.gitlab.runner.updateJob(this.job.id, this.job.token, { state, exitCode: state === 'success' ? 0 : 1 });
-  }
-}
 
 /** The slice probe: `byte_limit=0`, which newest GitLab refuses and older ones ignore. */
 const isProbe = (request: RecordedRequest) => request.query.get('byte_limit') === '0';
