@@ -8,7 +8,10 @@ export interface Download {
   body: ApiResponse['body'];
   /** Content-Length, when the server sent it. */
   size?: number;
-  /** Newest GitLab: the archive's sha256 as a strong ETag. */
+  /**
+   * Only a strong `"<sha256>"` names the archive (newest GitLab, with its ETag flag on). Otherwise GitLab sends
+   * one bogus weak ETag for every artifact: never key a cache on it, nor send it back in `If-None-Match`.
+   */
   etag?: string;
   filename?: string;
   /** Where the bytes come from: GitLab itself, or object storage after a redirect. */

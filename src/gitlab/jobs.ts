@@ -1,11 +1,14 @@
-import { type ApiResponse, type GitLabClient, projectPath } from './client';
+import { type ApiResponse, type GitLabClient, discardBody, projectPath } from './client';
 import type { Job, ProjectRef, Status, Variable } from './models';
 import { type Page, getPage, iterateKeyset } from './pagination';
+
+/** The largest `byte_limit` GitLab accepts: 500 KB. */
+export const MAX_TRACE_SLICE = 500 * 1024;
 
 export interface TraceRequest {
   /** Newest GitLab: the slice from this byte on. Older GitLab ignores it and sends the whole log. */
   byteOffset?: number;
-  /** Newest GitLab: at most this many bytes (1 to 500 KB). */
+  /** Newest GitLab: at most this many bytes (1 to `MAX_TRACE_SLICE`). */
   byteLimit?: number;
   /** The ETag of the copy the caller holds: GitLab answers 304 when the log has not changed. */
   etag?: string;
@@ -47,6 +50,25 @@ export class JobsApi {
       signal: request.signal,
     });
     return { status: response.status === 304 ? 304 : 200, etag: response.header('etag'), body: response.body };
+  }
+
+  /**
+   * Whether this GitLab serves trace slices (`byte_offset`/`byte_limit`, newest). It asks for `byte_limit=0`:
+   * newest refuses the value (400), older GitLab ignores it and starts sending the whole log, which is dropped
+   * unread, however large.
+   */
+  async servesTraceSlices(project: ProjectRef, jobId: number, signal?: AbortSignal): Promise<boolean> {
+    const response = await this.client.stream('GET', `${projectPath(project)}/jobs/${jobId}/trace`, {
+      query: { byte_limit: 0 },
+      acceptStatuses: [400],
+      signal,
+    });
+    if (response.status !== 400) {
+      discardBody(response.body);
+      return false;
+    }
+    await response.body.dump({ limit: 4096 }); // a short JSON error: read it, so the connection is kept
+    return true;
   }
 
   /** Creates a NEW job (a new id). Not idempotent: never repeated by the client. */

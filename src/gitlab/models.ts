@@ -180,8 +180,10 @@ export interface ArtifactTreeEntry {
   name: string;
   path: string;
   type: 'file' | 'directory';
-  size: number;
-  mode: string;
+  /** Files only: GitLab leaves it out for directories. */
+  size?: number;
+  /** `"100644"`-style; may be null. */
+  mode: string | null;
 }
 
 export interface Variable {

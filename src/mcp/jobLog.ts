@@ -1,5 +1,7 @@
 import type { GitLab, ProjectRef } from '../gitlab';
+import { MAX_TRACE_SLICE } from '../gitlab/jobs';
 import type { TraceCapabilities } from '../gitlab/trace/capabilities';
+import { readSlice } from '../gitlab/trace/slices';
 import { type RenderedLine, TraceRenderer, lineToPlainText, renderTraceText } from '../gitlab/trace/renderer';
 import { SecretMasker } from './redact';
 
@@ -39,36 +41,36 @@ export interface LogExcerpt {
 
 /**
  * The last `lines` rendered lines, at most `maxBytes` of text. The whole log streams through the renderer
- * (GitLab cannot say where the last lines start), keeping only the lines that may be returned.
+ * (GitLab cannot say where the last lines start), keeping only what may be returned.
  */
 export async function readLogTail(gitlab: GitLab, project: ProjectRef, jobId: number, request: TailRequest): Promise<LogExcerpt> {
   const response = await gitlab.jobs.trace(project, jobId, { signal: request.signal });
   const renderer = new TraceRenderer();
+  const tail = new LogTail(request.lines, request.maxBytes);
   const masker = new SecretMasker(request.secrets ?? []);
-  const kept = new LastLines(request.lines);
   let totalBytes = 0;
   for await (const chunk of response.body as AsyncIterable<Buffer>) {
     totalBytes += chunk.byteLength;
-    kept.add(renderer.push(masker.push(chunk)));
+    tail.add(renderer.push(masker.push(chunk)));
   }
-  kept.add(renderer.push(masker.end()));
-  kept.add(renderer.end());
+  tail.add(renderer.push(masker.end()));
+  tail.add(renderer.end());
 
-  const { lines, truncated } = lastLinesWithin(kept.lines(), request.maxBytes);
+  const lines = tail.lines();
   return {
     text: masker.finishText(lines.join('\n')),
-    skipped_lines: kept.seen - lines.length,
+    skipped_lines: tail.seen - lines.length,
     returned_lines: lines.length,
     total_bytes: totalBytes,
     next_offset: totalBytes,
     more_after: false,
-    truncated,
+    truncated: tail.truncated,
   };
 }
 
 /**
- * Up to `maxBytes` raw bytes from `byteOffset` on, rendered. Where GitLab serves byte ranges only that slice
- * crosses the network; elsewhere the log streams from its start and the bytes before the offset are dropped.
+ * Up to `maxBytes` raw bytes from `byteOffset` on, rendered. Where GitLab serves slices only those bytes
+ * cross the network; elsewhere the log streams from its start and the bytes before the offset are dropped.
  * A cut falls at the end of a line when there is one, so the next read starts on a fresh line.
  */
 export async function readLogRange(gitlab: GitLab, project: ProjectRef, jobId: number, capabilities: TraceCapabilities, request: RangeRequest): Promise<LogExcerpt> {
@@ -77,20 +79,11 @@ export async function readLogRange(gitlab: GitLab, project: ProjectRef, jobId: n
   const from = Math.max(0, request.byteOffset - masker.overlap);
   const lead = request.byteOffset - from;
   const wanted = lead + request.maxBytes + 1 + masker.overlap; // one byte more tells whether anything follows
-  let window: Buffer | undefined;
-  if (await capabilities.byteRanges(gitlab, project, jobId, request.signal)) {
-    const response = await gitlab.jobs.trace(project, jobId, { byteOffset: from, byteLimit: wanted, signal: request.signal });
-    const slice = await readWindow(response.body, 0, wanted + 1);
-    // More than asked for: the server ignored the range after all (a rollback, a proxy); read it the old way.
-    if (slice.byteLength <= wanted) window = slice;
-    else capabilities.forget(gitlab);
-  }
-  if (window === undefined) {
-    const response = await gitlab.jobs.trace(project, jobId, { signal: request.signal });
-    window = await readWindow(response.body, from, wanted);
-  }
+  const read = (await capabilities.servesSlices(gitlab, project, jobId, request.signal))
+    ? await readSlices(gitlab, project, jobId, capabilities, from, wanted, request.signal)
+    : await readWindow((await gitlab.jobs.trace(project, jobId, { signal: request.signal })).body, from, wanted);
   // Shorter than asked: the log ends there, maybe in the middle of a secret still being written.
-  window = masker.maskWindow(window, { start: false, end: window.byteLength < wanted }).subarray(lead);
+  const window = masker.maskWindow(read, { start: false, end: read.byteLength < wanted }).subarray(lead);
 
   const moreAfter = window.byteLength > request.maxBytes;
   let bytes = window.subarray(0, request.maxBytes);
@@ -109,56 +102,101 @@ export async function readLogRange(gitlab: GitLab, project: ProjectRef, jobId: n
   };
 }
 
-/** Bytes [offset, offset + length) of a stream, which is abandoned as soon as they are in. */
-async function readWindow(body: AsyncIterable<Buffer> & { destroy(): unknown }, offset: number, length: number): Promise<Buffer> {
+/** Bytes [offset, offset + length) by slices; a server that turns out to ignore them is read the old way, from the same answer. */
+async function readSlices(gitlab: GitLab, project: ProjectRef, jobId: number, capabilities: TraceCapabilities, offset: number, length: number, signal?: AbortSignal): Promise<Buffer> {
+  const pieces: Buffer[] = [];
+  let have = 0;
+  while (have < length) {
+    const limit = Math.min(length - have, MAX_TRACE_SLICE);
+    const response = await gitlab.jobs.trace(project, jobId, { byteOffset: offset + have, byteLimit: limit, signal });
+    const answer = await readSlice(response.body, limit);
+    if (answer.kind === 'whole-log') {
+      capabilities.forget(gitlab);
+      return readWindow(answer.log, offset, length);
+    }
+    pieces.push(answer.bytes);
+    have += answer.bytes.byteLength;
+    if (answer.bytes.byteLength < limit) break;
+  }
+  return Buffer.concat(pieces, have);
+}
+
+/** Bytes [offset, offset + length) of a whole log, streamed; the stream is abandoned as soon as they are in. */
+async function readWindow(log: AsyncIterable<Buffer>, offset: number, length: number): Promise<Buffer> {
   const pieces: Buffer[] = [];
   let position = 0;
   let have = 0;
-  for await (const chunk of body) {
+  for await (const chunk of log) {
     const start = Math.max(0, offset - position);
     position += chunk.byteLength;
     if (start >= chunk.byteLength) continue;
     const piece = chunk.subarray(start, start + (length - have));
     pieces.push(piece);
     have += piece.byteLength;
-    if (have >= length) break;
+    if (have >= length) break; // leaving the loop destroys the stream
   }
-  body.destroy();
-  return Buffer.concat(pieces);
+  return Buffer.concat(pieces, have);
 }
 
-/** A ring of the last `capacity` lines seen, as plain text. */
-class LastLines {
+/**
+ * The last lines seen, as plain text, within both `capacity` lines and `maxBytes` (each line counted with
+ * its newline): all a tail read may return, so a log of any size holds only this. A last line longer than
+ * `maxBytes` on its own keeps its end.
+ */
+export class LogTail {
   private readonly ring: string[] = [];
+  private first = 0;
+  private count = 0;
+  private bytes = 0;
+  /** The oldest kept line lost its start to `maxBytes`. */
+  private firstCut = false;
   seen = 0;
 
-  constructor(private readonly capacity: number) {}
+  constructor(
+    private readonly capacity: number,
+    private readonly maxBytes: number,
+  ) {}
+
+  /** The text kept, in bytes: never above `maxBytes` plus one newline. */
+  get keptBytes(): number {
+    return this.bytes;
+  }
+
+  /** Lines that the limits left out (a cut line included). */
+  get truncated(): boolean {
+    return this.firstCut || this.count < Math.min(this.seen, this.capacity);
+  }
 
   add(lines: readonly RenderedLine[]): void {
-    for (const line of lines) this.ring[this.seen++ % this.capacity] = lineToPlainText(line);
+    for (const line of lines) this.push(lineToPlainText(line));
   }
 
   lines(): string[] {
-    if (this.seen <= this.capacity) return this.ring.slice(0, this.seen);
-    const start = this.seen % this.capacity;
-    return [...this.ring.slice(start), ...this.ring.slice(0, start)];
+    return Array.from({ length: this.count }, (_, index) => this.ring[(this.first + index) % this.capacity]);
   }
-}
 
-/** The last lines whose text fits `maxBytes`; a single longer line keeps its end. */
-function lastLinesWithin(lines: readonly string[], maxBytes: number): { lines: string[]; truncated: boolean } {
-  const kept: string[] = [];
-  let bytes = 0;
-  for (let index = lines.length - 1; index >= 0; index--) {
-    const size = Buffer.byteLength(lines[index]) + 1;
-    if (bytes + size > maxBytes) {
-      if (kept.length === 0) kept.push(tailOfLine(lines[index], maxBytes));
-      return { lines: kept.reverse(), truncated: true };
+  private push(text: string): void {
+    this.seen++;
+    if (this.count === this.capacity) this.dropFirst();
+    this.ring[(this.first + this.count) % this.capacity] = text;
+    this.count++;
+    this.bytes += Buffer.byteLength(text) + 1;
+    while (this.bytes > this.maxBytes && this.count > 1) this.dropFirst();
+    if (this.bytes > this.maxBytes) {
+      const end = tailOfLine(text, this.maxBytes);
+      this.ring[this.first] = end;
+      this.bytes = Buffer.byteLength(end) + 1;
+      this.firstCut = true;
     }
-    kept.push(lines[index]);
-    bytes += size;
   }
-  return { lines: kept.reverse(), truncated: false };
+
+  private dropFirst(): void {
+    this.bytes -= Buffer.byteLength(this.ring[this.first]) + 1;
+    this.ring[this.first] = '';
+    this.first = (this.first + 1) % this.capacity;
+    this.count--;
+    this.firstCut = false;
+  }
 }
 
 function tailOfLine(line: string, maxBytes: number): string {

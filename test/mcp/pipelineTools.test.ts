@@ -1,6 +1,6 @@
 import * as assert from 'node:assert/strict';
 import { renderTraceText } from '../../src/gitlab/trace/renderer';
-import { type FakeGitLab, type JobRecord, startFakeGitLab } from '../fake-gitlab';
+import { type FakeGitLab, type JobRecord, featuresOf, generations, startFakeGitLab } from '../fake-gitlab';
 import { DEMO_PROJECT, type McpSession, failed, ok, startDemoSession } from './harness';
 
 interface JobSummary {
@@ -12,6 +12,11 @@ interface JobSummary {
   started_at: string | null;
   duration: number | null;
   artifacts: { file_type: string }[];
+}
+
+/** The demo project's build jobs that pass `filter`. */
+function demoJobsOf(gitlab: FakeGitLab, filter: (job: JobRecord) => boolean): JobRecord[] {
+  return gitlab.state.findJobs({ projectId: gitlab.state.requireProject(DEMO_PROJECT).id, kind: 'build' }).filter(filter);
 }
 
 describe('MCP server: pipeline and job tools', () => {
@@ -28,8 +33,7 @@ describe('MCP server: pipeline and job tools', () => {
     await gitlab?.close();
   });
 
-  const demoJobs = (filter: (job: JobRecord) => boolean): JobRecord[] =>
-    gitlab.state.findJobs({ projectId: gitlab.state.requireProject(DEMO_PROJECT).id, kind: 'build' }).filter(filter);
+  const demoJobs = (filter: (job: JobRecord) => boolean): JobRecord[] => demoJobsOf(gitlab, filter);
   const pipelineOf = (ref: string) => [...gitlab.state.pipelines.values()].find((p) => p.ref === ref && p.source === 'push');
 
   it('gitlab_list_pipelines filters by ref and status', async () => {
@@ -69,65 +73,6 @@ describe('MCP server: pipeline and job tools', () => {
     assert.equal(data.failure_reason, failedJob.failureReason);
   });
 
-  describe('gitlab_read_job_log', () => {
-    const ESCAPE = '\u001b';
-
-    it('returns the last lines, rendered, and says how many were skipped', async () => {
-      const job = demoJobs((candidate) => candidate.trace.size > 0)[0];
-      const rendered = renderTraceText(job.trace.toBuffer()).split('\n');
-      const data = ok(await session.call('gitlab_read_job_log', { job_id: job.id, tail_lines: 5 }));
-      assert.equal(data.text, rendered.slice(-5).join('\n'));
-      assert.equal(data.skipped_lines, rendered.length - 5);
-      assert.equal(data.total_bytes, job.trace.size);
-      assert.equal(data.next_offset, job.trace.size);
-      assert.ok(!String(data.text).includes(ESCAPE) && !String(data.text).includes('section_'));
-    });
-
-    it('caps a huge log to max_bytes', async () => {
-      const job = demoJobs((candidate) => candidate.trace.size > 0)[1];
-      const line = `${ESCAPE}[32m${'x'.repeat(90)}${ESCAPE}[0m\n`;
-      gitlab.state.setJobTrace(job.id, line.repeat(50_000) + 'the end\n');
-      const data = ok(await session.call('gitlab_read_job_log', { job_id: job.id, tail_lines: 5000, max_bytes: 4096 }));
-      assert.ok(Buffer.byteLength(String(data.text)) <= 4096);
-      assert.match(String(data.text), /the end$/);
-      assert.equal(data.truncated, true);
-      assert.equal(data.skipped_lines, 50_001 - (data.returned_lines as number));
-
-      gitlab.state.setJobTrace(job.id, `first\n${'é'.repeat(5000)}the end`);
-      const longLine = ok(await session.call('gitlab_read_job_log', { job_id: job.id, max_bytes: 1024 }));
-      assert.ok(Buffer.byteLength(String(longLine.text)) <= 1024);
-      assert.match(String(longLine.text), /^é+the end$/);
-    });
-
-    for (const traceByteRange of [true, false]) {
-      it(`reads forward from a byte offset ${traceByteRange ? 'with' : 'without'} GitLab's byte ranges`, async () => {
-        gitlab.features.traceByteRange = traceByteRange;
-        try {
-          const job = demoJobs((candidate) => candidate.trace.size > 0)[2];
-          const lines = Array.from({ length: 400 }, (_, index) => `${ESCAPE}[1mline ${index}${ESCAPE}[0m`);
-          gitlab.state.setJobTrace(job.id, lines.join('\n') + '\n');
-          const requestsBefore = gitlab.requests.length;
-          const pieces: string[] = [];
-          let offset = 0;
-          for (let reads = 0; ; reads++) {
-            assert.ok(reads < 20, 'too many reads');
-            const data = ok(await session.call('gitlab_read_job_log', { job_id: job.id, byte_offset: offset, max_bytes: 1024 }));
-            assert.equal(data.skipped_bytes, offset);
-            pieces.push(String(data.text));
-            offset = data.next_offset as number;
-            if (data.more_after !== true) break;
-          }
-          assert.equal(offset, job.trace.size);
-          assert.deepEqual(pieces.join('\n').split('\n'), lines.map((_, index) => `line ${index}`));
-          const wholeLogFetches = gitlab.requests.slice(requestsBefore).filter((request) => request.path.endsWith(`/jobs/${job.id}/trace`) && !request.query.has('byte_limit'));
-          assert.equal(wholeLogFetches.length > 0, !traceByteRange, 'fetches the whole log only when GitLab cannot slice it');
-        } finally {
-          gitlab.features.traceByteRange = true;
-        }
-      });
-    }
-  });
-
   it('gitlab_retry_job creates a new job', async () => {
     const original = demoJobs((job) => job.status === 'failed' && !job.retried)[0];
     const data = ok(await session.call('gitlab_retry_job', { job_id: original.id }));
@@ -165,3 +110,78 @@ describe('MCP server: pipeline and job tools', () => {
     assert.match(notManual, /gitlab_retry_job/);
   });
 });
+
+for (const generation of generations) {
+  describe(`MCP server: gitlab_read_job_log on GitLab ${generation}`, () => {
+    const ESCAPE = '\u001b';
+    let gitlab: FakeGitLab;
+    let session: McpSession;
+
+    before(async () => {
+      gitlab = await startFakeGitLab({ generation });
+      session = await startDemoSession(gitlab);
+    });
+
+    after(async () => {
+      await session?.close();
+      await gitlab?.close();
+    });
+
+    const demoJobs = (filter: (job: JobRecord) => boolean): JobRecord[] => demoJobsOf(gitlab, filter);
+
+    it('returns the last lines, rendered, and says how many were skipped', async () => {
+      const job = demoJobs((candidate) => candidate.trace.size > 0)[0];
+      const rendered = renderTraceText(job.trace.toBuffer()).split('\n');
+      const data = ok(await session.call('gitlab_read_job_log', { job_id: job.id, tail_lines: 5 }));
+      assert.equal(data.text, rendered.slice(-5).join('\n'));
+      assert.equal(data.skipped_lines, rendered.length - 5);
+      assert.equal(data.total_bytes, job.trace.size);
+      assert.equal(data.next_offset, job.trace.size);
+      assert.ok(!String(data.text).includes(ESCAPE) && !String(data.text).includes('section_'));
+    });
+
+    it('caps a huge log to max_bytes', async () => {
+      const job = demoJobs((candidate) => candidate.trace.size > 0)[1];
+      const line = `${ESCAPE}[32m${'x'.repeat(90)}${ESCAPE}[0m\n`;
+      gitlab.state.setJobTrace(job.id, line.repeat(50_000) + 'the end\n');
+      const data = ok(await session.call('gitlab_read_job_log', { job_id: job.id, tail_lines: 5000, max_bytes: 4096 }));
+      assert.ok(Buffer.byteLength(String(data.text)) <= 4096);
+      assert.match(String(data.text), /the end$/);
+      assert.equal(data.truncated, true);
+      assert.equal(data.skipped_lines, 50_001 - (data.returned_lines as number));
+
+      gitlab.state.setJobTrace(job.id, `first\n${'é'.repeat(5000)}the end`);
+      const longLine = ok(await session.call('gitlab_read_job_log', { job_id: job.id, max_bytes: 1024 }));
+      assert.ok(Buffer.byteLength(String(longLine.text)) <= 1024);
+      assert.match(String(longLine.text), /^é+the end$/);
+      assert.equal(longLine.truncated, true);
+    });
+
+    it(`reads forward from a byte offset, ${featuresOf(generation).traceByteRange ? 'a slice at a time' : 'from the whole log, streamed'}`, async () => {
+      const job = demoJobs((candidate) => candidate.trace.size > 0)[2];
+      const lines = Array.from({ length: 400 }, (_, index) => `${ESCAPE}[1mline ${index}${ESCAPE}[0m`);
+      gitlab.state.setJobTrace(job.id, lines.join('\n') + '\n');
+      const requestsBefore = gitlab.requests.length;
+      const pieces: string[] = [];
+      let offset = 0;
+      for (let reads = 0; ; reads++) {
+        assert.ok(reads < 20, 'too many reads');
+        const data = ok(await session.call('gitlab_read_job_log', { job_id: job.id, byte_offset: offset, max_bytes: 1024 }));
+        assert.equal(data.skipped_bytes, offset);
+        pieces.push(String(data.text));
+        offset = data.next_offset as number;
+        if (data.more_after !== true) break;
+      }
+      assert.equal(offset, job.trace.size);
+      assert.deepEqual(pieces.join('\n').split('\n'), lines.map((_, index) => `line ${index}`));
+      const logReads = gitlab.requests.slice(requestsBefore).filter((request) => request.path.endsWith(`/jobs/${job.id}/trace`) && request.query.get('byte_limit') !== '0');
+      if (gitlab.features.traceByteRange) {
+        // max_bytes + 1, and on each side a secret's length - 1, so a token a window edge cuts is seen whole and masked.
+        const widest = 1025 + 2 * (gitlab.tokens.maintainer.length - 1);
+        assert.ok(logReads.every((request) => Number(request.query.get('byte_limit')) <= widest), `only slices of max_bytes + 1 (+ ${widest - 1025})`);
+      } else {
+        assert.ok(logReads.every((request) => !request.query.has('byte_offset') && !request.query.has('byte_limit')), 'no slice asked of a GitLab without them');
+      }
+    });
+  });
+}

@@ -2,7 +2,7 @@
 // endpoint, else the zip's central directory read by byte ranges, else one download kept in a cache), and
 // single files fetched on their own (GitLab's single-file endpoint, else a ranged read of just that entry).
 
-import { createHash } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { isAbsolute, join, relative, resolve, sep } from 'node:path';
@@ -13,7 +13,7 @@ import { GitLabAbortError, GitLabError } from '../errors';
 import type { ProjectRef } from '../models';
 import { findNameProblem } from './entryNames';
 import type { UnsafeArchiveReason } from './errors';
-import { downloadToFile, type DownloadProgress } from './download';
+import { downloadToFile, type DownloadProgress, sha256FromEtag } from './download';
 import { listLocalZip, openLocalZip } from './localZip';
 import { pathExists } from './placement';
 import { extractRemoteEntry, listRemoteZip, type RangeReader } from './remoteZip';
@@ -140,8 +140,12 @@ export class ArchiveBrowser {
       const { size } = await extractRemoteEntry(rangeReader(gitlab.artifacts, location), location.size, entryPath, destFile, { signal });
       return { path: resolve(destFile), size, source: 'ranged-read' };
     }
-    const zip = await this.downloadIntoCache(gitlab, project, selector, location, options);
-    return extractCached(zip, entryPath, destFile, signal);
+    const { zip, temporary } = await this.archiveInCache(gitlab, project, selector, location, options);
+    try {
+      return await extractCached(zip, entryPath, destFile, signal);
+    } finally {
+      if (temporary) await rm(zip, { force: true });
+    }
   }
 
   private job(gitlab: BrowsedGitLab, project: ProjectRef, jobId: number): JobArchive {
@@ -172,21 +176,35 @@ export class ArchiveBrowser {
     if (location.rangeReads) {
       return new ArchiveTree(await listRemoteZip(rangeReader(gitlab.artifacts, location), location.size, signal));
     }
-    const zip = await this.downloadIntoCache(gitlab, project, { jobId }, location, { signal });
+    const { zip } = await this.archiveInCache(gitlab, project, { jobId }, location, { signal });
     return new ArchiveTree(await listLocalZip(zip, { signal }));
   }
 
-  /** The whole archive, downloaded once per archive version (ETag, else size) and reused. */
-  private async downloadIntoCache(gitlab: BrowsedGitLab, project: ProjectRef, selector: ArchiveSelector, location: ArchiveLocation, options: FetchFileOptions): Promise<string> {
-    const identity = [gitlab.client.instanceUrl.href, String(project), JSON.stringify(selector), location.etag ?? location.size].join('\n');
-    const zip = join(this.cacheDir, `${createHash('sha256').update(identity).digest('hex').slice(0, 32)}.zip`);
-    if (!(await pathExists(zip))) {
+  /**
+   * The whole archive in the cache, downloaded once per archive version and reused. A version is known by the
+   * strong sha256 ETag newest GitLab may send, else by job id and size — never by a weak ETag: GitLab sends the
+   * same bogus one for every artifact. By ref without a strong ETag nothing tells versions apart (the ref moves
+   * on), so that download is used once and removed (`temporary`).
+   */
+  private async archiveInCache(gitlab: BrowsedGitLab, project: ProjectRef, selector: ArchiveSelector, location: ArchiveLocation, options: FetchFileOptions): Promise<{ zip: string; temporary: boolean }> {
+    const identity = cacheIdentity(selector, location);
+    const name = identity === undefined ? randomUUID() : createHash('sha256').update([gitlab.client.instanceUrl.href, String(project), identity].join('\n')).digest('hex').slice(0, 32);
+    const zip = join(this.cacheDir, `${name}.zip`);
+    if (identity === undefined || !(await pathExists(zip))) {
       const download = await gitlab.artifacts.downloadArchive(project, selector, options.signal);
       await downloadToFile(download, zip, { signal: options.signal, onProgress: options.onProgress, expectedSize: location.size });
     }
     if ('jobId' in selector) this.job(gitlab, project, selector.jobId).cachedZip = zip;
-    return zip;
+    return { zip, temporary: identity === undefined };
   }
+}
+
+/** What names one version of an archive in the cache; undefined when nothing does. */
+function cacheIdentity(selector: ArchiveSelector, location: ArchiveLocation): string | undefined {
+  const sha256 = sha256FromEtag(location.etag);
+  if (sha256 !== undefined) return `sha256 ${sha256}`;
+  if ('jobId' in selector) return `job ${selector.jobId}, ${location.size} bytes`;
+  return undefined;
 }
 
 /**
@@ -213,7 +231,7 @@ async function listWithTreeEndpoint(artifacts: ArtifactsApi, project: ProjectRef
       const path = item.path.replace(/\/+$/, '');
       const unsafe = findNameProblem(path);
       entries.push({
-        name: path.slice(path.lastIndexOf('/') + 1), path, type: item.type === 'directory' ? 'directory' : 'file', size: item.size,
+        name: path.slice(path.lastIndexOf('/') + 1), path, type: item.type === 'directory' ? 'directory' : 'file', size: item.size ?? 0,
         ...(unsafe === undefined ? {} : { unsafe }),
       });
     }

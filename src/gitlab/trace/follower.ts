@@ -1,9 +1,11 @@
 import type { GitLab } from '../index';
 import { projectPath, toGitLabError } from '../client';
 import { GitLabError, GitLabHttpError } from '../errors';
+import { MAX_TRACE_SLICE } from '../jobs';
 import { type Job, type ProjectRef, isFinished } from '../models';
 import { sleep } from '../retry';
 import { TraceCapabilities } from './capabilities';
+import { readSlice } from './slices';
 
 export type FollowEvent =
   /** New log bytes, in order, never repeated. */
@@ -19,7 +21,7 @@ export type FollowEvent =
 
 export interface FollowOptions {
   signal?: AbortSignal;
-  /** Shared per instance, so the byte-range probe happens once. */
+  /** Shared per instance, so the slice probe happens once. */
   capabilities?: TraceCapabilities;
   /** Poll interval while output flows. */
   minIntervalMs?: number;
@@ -32,12 +34,12 @@ export interface FollowOptions {
 }
 
 const WAITING_TO_START = new Set(['created', 'pending', 'waiting_for_resource', 'preparing', 'scheduled', 'manual']);
-const MAX_SLICE = 500 * 1024;
 
 /**
- * Follows a job's log: yields only bytes not yet delivered, until the job ends. Where GitLab serves byte
- * ranges (`byte_offset`/`byte_limit`, newest), only new bytes cross the network; elsewhere the whole log is
- * fetched with `If-None-Match`, so an unchanged log costs a 304. Stops quietly when `signal` aborts.
+ * Follows a job's log: yields only bytes not yet delivered, until the job ends. Where GitLab serves slices
+ * (`byte_offset`/`byte_limit`, newest), only new bytes cross the network; elsewhere the whole log is
+ * fetched with `If-None-Match`, so an unchanged log costs a 304, and streamed past what was delivered.
+ * Whatever the server sends, at most one slice (500 KB) is held at a time. Stops quietly when `signal` aborts.
  */
 export async function* followTrace(gitlab: GitLab, project: ProjectRef, jobId: number, options: FollowOptions = {}): AsyncGenerator<FollowEvent> {
   const follower = new TraceFollower(gitlab, project, jobId, options);
@@ -74,7 +76,7 @@ class TraceFollower {
     this.maxInterval = options.maxIntervalMs ?? 15_000;
     this.statusInterval = options.statusIntervalMs ?? 5_000;
     // Two bytes at least: each slice repeats the last byte delivered.
-    this.sliceBytes = Math.max(2, Math.min(options.sliceBytes ?? MAX_SLICE, MAX_SLICE));
+    this.sliceBytes = Math.max(2, Math.min(options.sliceBytes ?? MAX_TRACE_SLICE, MAX_TRACE_SLICE));
     this.interval = this.minInterval;
   }
 
@@ -120,10 +122,17 @@ class TraceFollower {
   }
 
   private async *fetchNewBytes(): AsyncGenerator<FollowEvent> {
-    // The probe tells a slice from a whole log only when the log is known to hold more than one byte.
-    const ranged = this.delivered > 1 && (await this.capabilities.byteRanges(this.gitlab, this.project, this.jobId, this.options.signal));
-    if (ranged) yield* this.fetchSlices();
-    else yield* this.fetchWhole();
+    if (!(await this.capabilities.servesSlices(this.gitlab, this.project, this.jobId, this.options.signal))) {
+      yield* this.fetchWhole();
+      return;
+    }
+    try {
+      yield* this.fetchSlices();
+    } catch (error) {
+      // A ranged read that fails may mean the server changed under us: the next poll probes again.
+      this.capabilities.forget(this.gitlab);
+      throw error;
+    }
   }
 
   /**
@@ -133,40 +142,47 @@ class TraceFollower {
    */
   private async *fetchSlices(): AsyncGenerator<FollowEvent> {
     for (;;) {
-      const start = this.delivered - 1;
+      const resumes = this.delivered > 0;
       const response = await this.gitlab.jobs.trace(this.project, this.jobId, {
-        byteOffset: start,
+        byteOffset: resumes ? this.delivered - 1 : 0,
         byteLimit: this.sliceBytes,
         signal: this.options.signal,
       });
-      const answer = new Uint8Array(await response.body.arrayBuffer());
-      let slice = answer;
-      if (answer.byteLength > this.sliceBytes) {
-        // The server ignored the range and sent the whole log: skip what was delivered, probe again later.
+      const answer = await readSlice(response.body, this.sliceBytes);
+      if (answer.kind === 'whole-log') {
+        // The server ignored the range (a rollback, a proxy): go on from that stream as from an older GitLab.
         this.capabilities.forget(this.gitlab);
-        slice = answer.subarray(Math.min(start, answer.byteLength));
+        yield* this.deliverPastDelivered(answer.log, response.etag);
+        return;
       }
-      if (slice.byteLength === 0 || slice[0] !== this.lastByte) {
+      const slice = answer.bytes;
+      if (resumes && (slice.byteLength === 0 || slice[0] !== this.lastByte)) {
         yield* this.restart(`the log changed: it no longer holds the ${this.delivered} bytes shown`);
         return;
       }
-      if (slice.byteLength > 1) yield this.deliver(slice.subarray(1));
-      if (answer.byteLength < this.sliceBytes) return;
+      const fresh = resumes ? slice.subarray(1) : slice;
+      if (fresh.byteLength > 0) yield this.deliver(fresh);
+      if (slice.byteLength < this.sliceBytes) return;
     }
   }
 
-  /** Older GitLab: the whole log, unless it is unchanged since our copy (304); skip what was delivered. */
+  /** Older GitLab: the whole log, unless it is unchanged since our copy (304). */
   private async *fetchWhole(): AsyncGenerator<FollowEvent> {
     const response = await this.gitlab.jobs.trace(this.project, this.jobId, { etag: this.etag, signal: this.options.signal });
     if (response.status === 304) return;
+    yield* this.deliverPastDelivered(response.body as AsyncIterable<Buffer>, response.etag);
+  }
+
+  /** A whole log, streamed: the bytes already delivered are skipped as they pass, never held. */
+  private async *deliverPastDelivered(log: AsyncIterable<Buffer>, etag: string | undefined): AsyncGenerator<FollowEvent> {
     let position = 0;
-    for await (const chunk of response.body as AsyncIterable<Buffer>) {
+    for await (const chunk of log) {
       const start = Math.max(0, this.delivered - position);
       position += chunk.byteLength;
       if (start < chunk.byteLength) yield this.deliver(chunk.subarray(start));
     }
     // Only a log read to its end may be skipped next time: after a cut, a 304 would hide its rest.
-    this.etag = response.etag;
+    this.etag = etag;
     if (position < this.delivered) yield* this.restart(`the log shrank from ${this.delivered} to ${position} bytes`);
   }
 

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { GitLab, GitLabError } from '../../../src/gitlab';
 import { ArchiveEntryNotFoundError } from '../../../src/gitlab/archive';
 import { ArchiveBrowser, entryDestination, type BrowseEntry } from '../../../src/gitlab/archive/browse';
-import { startFakeGitLab, type FakeGitLab, type Features, type RecordedRequest } from '../../fake-gitlab';
+import { featuresOf, generations, startFakeGitLab, type FakeGitLab, type RecordedRequest } from '../../fake-gitlab';
 import { makeZip, TempRoot } from './zipFixtures';
 
 const PROJECT = 'demo-group/demo-app';
@@ -38,7 +38,7 @@ function rangedBytes(requests: readonly RecordedRequest[]): { bytes: number; unr
   return { bytes, unranged };
 }
 
-describe('ArchiveBrowser over the fake GitLab', () => {
+for (const generation of generations) describe(`ArchiveBrowser over the fake GitLab ${generation}`, () => {
   let gl: FakeGitLab;
   let gitlab: GitLab;
   let archiveRoot: TempRoot;
@@ -48,7 +48,7 @@ describe('ArchiveBrowser over the fake GitLab', () => {
   let browser: ArchiveBrowser;
 
   before(async () => {
-    gl = await startFakeGitLab();
+    gl = await startFakeGitLab({ generation });
     archiveRoot = await TempRoot.create();
     const archive = await makeZip(ENTRIES);
     archiveSize = archive.length;
@@ -66,14 +66,14 @@ describe('ArchiveBrowser over the fake GitLab', () => {
     root = await TempRoot.create();
     browser = new ArchiveBrowser({ cacheDir: join(root.path, 'cache') });
     gl.faults.clear();
-    Object.assign(gl.features, { artifactsTree: true, artifactsRedirect: true, objectStorageRanges: true } satisfies Partial<Features>);
+    Object.assign(gl.features, featuresOf(generation));
   });
   afterEach(() => root.remove());
 
   const apiRequestsTo = (pattern: RegExp, since: number): RecordedRequest[] => gl.requests.slice(since).filter((request) => pattern.test(request.path));
 
   describe('listing', () => {
-    it('asks GitLab\'s tree endpoint one folder at a time and remembers each answer', async () => {
+    it(`lists one folder at a time, ${featuresOf(generation).artifactsTree ? 'by GitLab\'s tree endpoint, remembering each answer' : 'from the central directory read by byte ranges'}`, async () => {
       const [jobId] = jobIds;
       const storageBefore = gl.objectStorage.requests.length;
       const apiBefore = gl.requests.length;
@@ -82,10 +82,17 @@ describe('ArchiveBrowser over the fake GitLab', () => {
       assert.deepEqual(names(await browser.list(gitlab, PROJECT, jobId, 'dist')), ['dist/assets/', 'dist/app.js']);
       const sizes = await browser.list(gitlab, PROJECT, jobId, 'dist/assets/');
       assert.deepEqual(sizes.map(({ name, size }) => [name, size]), [['blob.bin', BLOB.length]]);
-      await browser.list(gitlab, PROJECT, jobId, 'dist');
+      const folders = await browser.list(gitlab, PROJECT, jobId, 'dist');
+      assert.ok(folders.every((entry) => Number.isInteger(entry.size)), 'every entry has a size, folders included');
 
-      assert.equal(apiRequestsTo(/\/artifacts\/tree$/, apiBefore).length, 3, 'one request per folder, none again');
-      assert.equal(gl.objectStorage.requests.length, storageBefore, 'nothing read from the archive itself');
+      const storage = gl.objectStorage.requests.slice(storageBefore);
+      if (gl.features.artifactsTree) {
+        assert.equal(apiRequestsTo(/\/artifacts\/tree$/, apiBefore).length, 3, 'one request per folder, none again');
+        assert.equal(storage.length, 0, 'nothing read from the archive itself');
+      } else {
+        assert.equal(apiRequestsTo(/\/artifacts\/tree$/, apiBefore).length, 1, 'the tree endpoint was tried once');
+        assert.equal(rangedBytes(storage).unranged, 0, 'every object-storage request was ranged');
+      }
     });
 
     it('without the tree endpoint, reads the central directory by byte ranges, and stops asking that instance for trees', async () => {

@@ -1,107 +1,19 @@
 import assert from 'node:assert/strict';
-import { setTimeout as delay } from 'node:timers/promises';
 import { GitLab } from '../../../src/gitlab';
 import { GitLabError, GitLabHttpError } from '../../../src/gitlab/errors';
-import type { RunnerJobPayload } from '../../../src/gitlab/runner';
 import { TraceCapabilities } from '../../../src/gitlab/trace/capabilities';
-import { type FollowEvent, type FollowOptions, followTrace } from '../../../src/gitlab/trace/follower';
-import { startFakeGitLab, type FakeGitLab } from '../../fake-gitlab';
+import type { FollowOptions } from '../../../src/gitlab/trace/follower';
+import { generations, startFakeGitLab, type FakeGitLab, type RecordedRequest } from '../../fake-gitlab';
+import { PROJECT, pieces, Recording, ScriptedRunner, until } from './followSupport';
 import { readTrace, TRACE_NAMES } from './support';
-
-const PROJECT = 'demo-group/demo-app';
 /** Every real and synthetic runner log, one after another: ANSI, sections, timestamps, multi-byte text. */
 const LOG = Buffer.concat(TRACE_NAMES.map(readTrace));
 
-/** Resolves once `condition` holds; the suite's timeout bounds it. Polls the event loop, so short waits stay short. */
-async function until(condition: () => boolean): Promise<void> {
-  while (!condition()) await delay(2);
-}
+/** The slice probe: `byte_limit=0`, which newest GitLab refuses and older ones ignore. */
+const isProbe = (request: RecordedRequest) => request.query.get('byte_limit') === '0';
 
-/** `bytes` cut into `count` pieces of uneven sizes (cuts land inside escapes and multi-byte characters too). */
-function pieces(bytes: Buffer, count: number): Buffer[] {
-  const cuts = Array.from({ length: count - 1 }, (_, i) => Math.floor((bytes.length * (i + 1) * (i + 1)) / (count * count)));
-  return [0, ...cuts].map((start, i) => bytes.subarray(start, i + 1 < count ? cuts[i] : bytes.length)).filter((piece) => piece.length > 0);
-}
-
-/** A follow running in the background, its events recorded as they come. */
-class Recording {
-  readonly events: FollowEvent[] = [];
-  readonly abort = new AbortController();
-  readonly done: Promise<void>;
-  /** Bytes delivered since the last restart. */
-  private chunks: Uint8Array[] = [];
-  private size = 0;
-
-  constructor(gitlab: GitLab, jobId: number, options: FollowOptions) {
-    this.done = this.consume(followTrace(gitlab, PROJECT, jobId, { ...options, signal: this.abort.signal }));
-    this.done.catch(() => undefined); // a test that expects a failure awaits it later
-  }
-
-  get deliveredSize(): number {
-    return this.size;
-  }
-
-  delivered(): Buffer {
-    return Buffer.concat(this.chunks);
-  }
-
-  ofType<T extends FollowEvent['type']>(type: T): Extract<FollowEvent, { type: T }>[] {
-    return this.events.filter((event): event is Extract<FollowEvent, { type: T }> => event.type === type);
-  }
-
-  get last(): FollowEvent | undefined {
-    return this.events[this.events.length - 1];
-  }
-
-  private async consume(events: AsyncGenerator<FollowEvent>): Promise<void> {
-    for await (const event of events) {
-      this.events.push(event);
-      if (event.type === 'restart') {
-        this.chunks = [];
-        this.size = 0;
-      }
-      if (event.type === 'bytes') {
-        this.chunks.push(event.bytes);
-        this.size += event.bytes.byteLength;
-      }
-    }
-  }
-}
-
-/** A runner speaking the runner protocol through the client: takes the pending job, appends its log, finishes it. */
-class ScriptedRunner {
-  private offset = 0;
-
-  private constructor(
-    private readonly gitlab: GitLab,
-    readonly job: RunnerJobPayload,
-  ) {}
-
-  static async take(fake: FakeGitLab): Promise<ScriptedRunner> {
-    const gitlab = new GitLab({ instanceUrl: fake.url });
-    const job = await gitlab.runner.requestJob(fake.tokens.runner);
-    assert.ok(job, 'a pending job for the runner');
-    return new ScriptedRunner(gitlab, job);
-  }
-
-  /** Appends at the end of the log; where GitLab holds another length (416), resends there, as gitlab-runner does. */
-  async append(chunk: Buffer): Promise<void> {
-    let result = await this.gitlab.runner.appendTrace(this.job.id, this.job.token, chunk, this.offset);
-    if (!result.accepted) {
-      this.offset = result.serverSize;
-      result = await this.gitlab.runner.appendTrace(this.job.id, this.job.token, chunk, this.offset);
-    }
-    assert.ok(result.accepted, `append at ${this.offset} refused (server holds ${result.serverSize})`);
-    this.offset += chunk.length;
-  }
-
-  async finish(state: 'success' | 'failed' = 'success'): Promise<void> {
-    await this.gitlab.runner.updateJob(this.job.id, this.job.token, { state, exitCode: state === 'success' ? 0 : 1 });
-  }
-}
-
-for (const traceByteRange of [true, false]) {
-  describe(`trace follower against the fake GitLab, byte ranges ${traceByteRange ? 'on' : 'off'}`, () => {
+for (const generation of generations) {
+  describe(`trace follower against the fake GitLab ${generation}`, () => {
     let fake: FakeGitLab;
     let gitlab: GitLab;
     /** Quick polls so tests run fast; small slices so one poll takes several requests when ranges are on. */
@@ -119,7 +31,7 @@ for (const traceByteRange of [true, false]) {
     };
 
     before(async () => {
-      fake = await startFakeGitLab({ features: { traceByteRange } });
+      fake = await startFakeGitLab({ generation });
       cancelUnfinished();
       // No retries in the client: every injected failure reaches the follower.
       gitlab = new GitLab({ instanceUrl: fake.url, token: fake.tokens.maintainer, retry: { maxAttempts: 1 } });
@@ -143,6 +55,8 @@ for (const traceByteRange of [true, false]) {
     }
 
     const traceRequests = (jobId: number) => fake.requests.filter((request) => request.method === 'GET' && request.path.endsWith(`/jobs/${jobId}/trace`));
+    /** The log reads, the probe left out. */
+    const logReads = (jobId: number) => traceRequests(jobId).filter((request) => !isProbe(request));
     const finalLog = (jobId: number) => fake.state.requireJob(jobId).trace.toBuffer();
 
     it('delivers exactly the final log of a job whose log grows in many appends while followed', async () => {
@@ -165,6 +79,19 @@ for (const traceByteRange of [true, false]) {
       assert.equal(end?.type, 'end');
       assert.equal(end.job.status, 'success');
       assert.ok(end.job.finished_at);
+
+      // What this GitLab was asked: one probe, then slices from the last byte shown, or the whole log with its ETag.
+      assert.equal(traceRequests(jobId).filter(isProbe).length, 1, 'one probe');
+      const reads = logReads(jobId);
+      if (fake.features.traceByteRange) {
+        const offsets = reads.map((request) => Number(request.query.get('byte_offset')));
+        assert.ok(reads.every((request) => request.query.get('byte_limit') === '4096'), 'every read is a slice');
+        assert.deepEqual(offsets, [...offsets].sort((a, b) => a - b), 'slices only move forward');
+        assert.ok(reads.every((request) => request.headers['if-none-match'] === undefined));
+      } else {
+        assert.ok(reads.every((request) => !request.query.has('byte_offset') && !request.query.has('byte_limit')), 'no request carries byte_offset after the probe');
+        assert.ok(reads.slice(1).every((request) => typeof request.headers['if-none-match'] === 'string'), 'every poll after the first asks with the ETag');
+      }
     });
 
     it('waits for a pending job to start without asking for its log, then follows it to the end', async () => {
@@ -195,9 +122,12 @@ for (const traceByteRange of [true, false]) {
       await follow.done;
 
       assert.ok(follow.delivered().equals(finished.trace.toBuffer()));
-      assert.deepEqual(follow.events.map((event) => event.type), ['job', 'bytes', 'end']);
-      // One read: nothing polls a finished job.
-      assert.equal(traceRequests(finished.id).length, 1);
+      const types = follow.events.map((event) => event.type);
+      assert.deepEqual([types[0], ...new Set(types.slice(1, -1)), types[types.length - 1]], ['job', 'bytes', 'end']);
+      // One read (a slice at a time on newest): nothing polls a finished job.
+      const reads = logReads(finished.id);
+      const slices = Math.ceil((finished.trace.size - 1) / 4095); // each slice after the first repeats one byte
+      assert.equal(reads.length, fake.features.traceByteRange ? slices + (finished.trace.size % 4095 === 1 ? 1 : 0) : 1, `${reads.length} reads`);
     });
 
     it('starts again, saying why, when the log shrinks', async () => {
