@@ -30,7 +30,7 @@ async function measureGeneration(generation: Generation, log: Buffer): Promise<G
     const idle = (await child('idle')).peakRssBytes;
     const follow = await child('follow');
     if (follow.bytes !== log.length) throw new Error(`the follower delivered ${follow.bytes} of ${log.length} bytes`);
-    return { generation, idle, measured: { follow, tail: await child('tail'), whole: await child('whole') } };
+    return { generation, idle, measured: { follow, tail: await child('tail'), whole: await child('whole'), receive: await child('receive') } };
   } finally {
     await fake.close();
   }
@@ -50,7 +50,7 @@ export async function runLogMemoryBench(log: (line: string) => void): Promise<Se
       measure: `${measure}, GitLab ${result.generation}`,
       ratio: `${(over(result, mode) / whole).toFixed(2)}×`,
       ours: `+${formatBytes(over(result, mode))}`,
-      baseline: `+${formatBytes(whole)} (the whole log read into memory, as glab and GitLab Workflow do)`,
+      baseline: `+${formatBytes(whole)} reading the whole log into memory, as glab and GitLab Workflow do; the floor, streaming it and dropping every chunk: +${formatBytes(over(result, 'receive'))}`,
       goal: `≤ +${formatBytes(GOAL_BYTES)}`,
       met: over(result, mode) <= GOAL_BYTES,
     });
@@ -60,6 +60,9 @@ export async function runLogMemoryBench(log: (line: string) => void): Promise<Se
     title: 'Log memory',
     method: `A finished job whose log is ${formatBytes(LOG_BYTES)} of real runner output (bench/logs/memoryBench.ts), on the fake GitLab as each generation serves it (18.2 and 18.8: the whole log, gzipped; newest: 500 KB slices). Each read runs in a fresh process; the figure is its peak RSS (VmHWM) over an idle process that loads the same modules (idle: ${results.map((r) => `${r.generation} ${formatBytes(r.idle)}`).join(', ')}).`,
     rows,
+    notes: [
+      'The floor row explains the goal missed: a process that only receives the 100 MB stream and drops each chunk peaks about as high, because V8 frees socket and gunzip buffers in batches, not as each is dropped. What stays reachable is small: test/gitlab/trace/boundedMemory.test.ts holds memory reachable after garbage collection within +24 MB while following, tail-reading and range-reading a 48 MB log on every generation.',
+    ],
   };
 }
 

@@ -7,8 +7,11 @@ import { TraceRenderer } from '../../src/gitlab/trace/renderer';
 import { readLogTail } from '../../src/mcp/jobLog';
 import { peakRssTracker } from '../memory';
 
-/** `whole` reads the log into memory at once, as glab and GitLab Workflow do: the baseline. */
-export type MemoryMode = 'idle' | 'follow' | 'tail' | 'whole';
+/**
+ * `whole` reads the log into memory at once, as glab and GitLab Workflow do: the baseline. `receive` streams
+ * it and drops every chunk: the floor any streaming reader pays (V8 frees socket and gunzip buffers lazily).
+ */
+export type MemoryMode = 'idle' | 'follow' | 'tail' | 'whole' | 'receive';
 
 export interface MemoryJob {
   readonly mode: MemoryMode;
@@ -39,6 +42,8 @@ async function run(job: MemoryJob): Promise<MemoryReport> {
     renderer.end();
   } else if (job.mode === 'tail') {
     bytes = Buffer.byteLength((await readLogTail(gitlab, job.project, job.jobId, { lines: 200, maxBytes: 64 * 1024 })).text);
+  } else if (job.mode === 'receive') {
+    for await (const chunk of (await gitlab.jobs.trace(job.project, job.jobId)).body as AsyncIterable<Buffer>) bytes += chunk.byteLength;
   } else if (job.mode === 'whole') {
     bytes = (await (await gitlab.jobs.trace(job.project, job.jobId)).body.arrayBuffer()).byteLength;
   } else {
