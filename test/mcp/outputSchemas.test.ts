@@ -11,6 +11,10 @@ import { BUNDLED_SERVER, DEMO_PROJECT, REPO_ROOT, type McpSession, execFileAsync
 
 type Call = [tool: string, args: () => Record<string, unknown>];
 
+/** The bundle as the sources are now, built once for every generation's run. */
+let built: Promise<unknown> | undefined;
+const buildOnce = () => (built ??= execFileAsync(process.execPath, ['scripts/build.mjs'], { cwd: REPO_ROOT }));
+
 for (const generation of generations) {
   describe(`MCP server bundle: every tool answers as its outputSchema says (GitLab ${generation})`, () => {
     let gitlab: FakeGitLab;
@@ -20,7 +24,7 @@ for (const generation of generations) {
 
     before(async function () {
       this.timeout(60_000);
-      await execFileAsync(process.execPath, ['scripts/build.mjs'], { cwd: REPO_ROOT });
+      await buildOnce();
       gitlab = await startFakeGitLab({ generation });
       session = await startDemoSession(gitlab, gitlab.tokens.maintainer, {}, BUNDLED_SERVER);
       scratch = await mkdtemp(join(tmpdir(), 'mcp-schemas-'));
