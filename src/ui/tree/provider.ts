@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import type { Bridge, Job, Pipeline } from '../../gitlab/models';
-import { compositeStatus } from '../../gitlab/status';
+import { compositeStatus, markRetried } from '../../gitlab/status';
 import { describeFailure } from '../failureMessages';
 import type { ProjectContext } from '../services';
 import type { PipelinesModel, ProjectPipelines } from './model';
@@ -96,7 +96,7 @@ export class PipelinesTree implements vscode.TreeDataProvider<TreeNode>, vscode.
   /** Stages in pipeline order: the order their first jobs were created in. */
   private async stagesOf(node: PipelineNode): Promise<TreeNode[]> {
     const { jobs, bridges } = await this.model.jobsOf(node.project, node.pipeline.id);
-    const all: (Job | Bridge)[] = [...jobs, ...bridges].sort((a, b) => a.id - b.id);
+    const all: (Job | Bridge)[] = markRetried<Job | Bridge>([...jobs, ...bridges]).sort((a, b) => a.id - b.id);
     const stages = new Map<string, (Job | Bridge)[]>();
     for (const job of all) stages.set(job.stage, [...(stages.get(job.stage) ?? []), job]);
     if (stages.size === 0) return [new MessageNode(`${node.id}:nojobs`, 'No jobs', 'info')];
