@@ -1,7 +1,9 @@
 // `npm run demo`: the extension against a fake GitLab whose pipelines really run, in VS Code in the browser.
-// Starts the fake GitLab (seeded project demo-group/demo-app), a simulated runner that runs its jobs with
-// real runner logs and uploads artifacts, a new pipeline on `main` whenever the last one is done, and
-// code-server with the extension installed and signed in. Prints the URL to open; Ctrl-C stops it all.
+// Builds the extension, bundles the fake GitLab (the tests themselves are not compiled: the demo needs only
+// the fake), installs code-server the first time, then starts the fake GitLab (seeded project
+// demo-group/demo-app), a simulated runner that runs its jobs with real runner logs and uploads artifacts, a
+// new pipeline on `main` whenever the last one is done, and code-server with the extension installed and
+// signed in. Says what it is doing at each slow step; prints the URL to open; Ctrl-C stops it all.
 //
 //   DEMO_PORT          code-server's port (default 8080; 0 picks a free one)
 //   DEMO_GITLAB_PORT   the fake GitLab's port (default: a free one)
@@ -9,16 +11,48 @@ import { execFileSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
+import * as esbuild from 'esbuild';
 import { createRunDir, findFreePort, repoRoot, startCodeServer } from './vscode-test/codeServer.mjs';
 
+const STEPS = 5;
+let step = 0;
+/** Runs one slow step between a line saying what it does and one saying how long it took. */
+async function progress(what, work) {
+  step++;
+  const started = Date.now();
+  console.log(`[demo] ${step}/${STEPS} ${what}…`);
+  const result = await work();
+  console.log(`[demo] ${step}/${STEPS} done in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+  return result;
+}
+const run = (command, args) => execFileSync(command, args, { cwd: repoRoot, stdio: 'inherit' });
+
+await progress('Building the extension (npm run build)', () => run('npm', ['run', '--silent', 'build']));
+const fakeBundle = path.join(repoRoot, 'out/demo/fake-gitlab.js');
+const bundleForNode = (options) => esbuild.build({ bundle: true, platform: 'node', format: 'cjs', packages: 'external', sourcemap: true, logLevel: 'warning', ...options });
+await progress('Bundling the fake GitLab', () =>
+  Promise.all([
+    bundleForNode({
+      stdin: {
+        contents: "export { startFakeGitLab } from './test/fake-gitlab/index'; export { SimulatedRunner } from './test/fake-gitlab/simulated-runner';",
+        resolveDir: repoRoot,
+        loader: 'ts',
+      },
+      outfile: fakeBundle,
+    }),
+    // The runner's GitLab client requires its HTTP module from beside itself at run time (src/gitlab/transport.ts).
+    bundleForNode({ entryPoints: [path.join(repoRoot, 'src/gitlab/http.ts')], outfile: path.join(path.dirname(fakeBundle), 'http.js') }),
+  ]),
+);
+await progress('Installing code-server and Chromium if missing (the first time takes a few minutes)', () => run('bash', ['scripts/vscode-test/install.sh']));
+
 const require = createRequire(import.meta.url);
-const { startFakeGitLab } = require(path.join(repoRoot, 'out/test/fake-gitlab/index.js'));
-const { SimulatedRunner } = require(path.join(repoRoot, 'out/test/fake-gitlab/simulated-runner.js'));
+const { startFakeGitLab, SimulatedRunner } = require(fakeBundle);
 
 const PROJECT = 'demo-group/demo-app';
 const NEW_PIPELINE_EVERY_MS = 20_000;
 
-const fake = await startFakeGitLab({ port: Number(process.env.DEMO_GITLAB_PORT ?? 0) });
+const fake = await progress('Starting the fake GitLab and its runner', () => startFakeGitLab({ port: Number(process.env.DEMO_GITLAB_PORT ?? 0) }));
 let pipelinesStarted = 0;
 const runner = new SimulatedRunner({
   instanceUrl: fake.url,
@@ -56,7 +90,7 @@ git('commit', '-q', '-m', 'Initial commit');
 git('remote', 'add', 'origin', `${fake.url}/${PROJECT}.git`);
 
 const port = process.env.DEMO_PORT === undefined ? 8080 : Number(process.env.DEMO_PORT) || (await findFreePort());
-const server = await startCodeServer({
+const server = await progress('Starting code-server with the extension installed', () => startCodeServer({
   runDir,
   workspace,
   port,
@@ -64,7 +98,7 @@ const server = await startCodeServer({
   settings: { 'workbench.colorTheme': 'Default Dark Modern', 'gitlabCiLens.refresh.activeIntervalSeconds': 3 },
   // Signs the extension in on start; the token then lives in VS Code's SecretStorage like any other.
   env: { GITLAB_CI_LENS_INSTANCE_URL: fake.url, GITLAB_CI_LENS_TOKEN: fake.tokens.maintainer },
-});
+}));
 
 console.log(`
 GitLab CI Lens demo is running.

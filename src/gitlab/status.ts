@@ -49,7 +49,9 @@ export function pipelineCapabilities(pipeline: { status: Status }): { retryable:
  * A stage's status from its jobs, the way GitLab composes it (Ci::HasStatus.composite_status): anything still
  * moving wins, then failures that are not allowed to fail, then manual, then success.
  */
-export function compositeStatus(jobs: readonly Pick<Job, 'status' | 'allow_failure'>[]): Status {
+export function compositeStatus(allJobs: readonly (Pick<Job, 'status' | 'allow_failure'> & { retried?: boolean })[]): Status {
+  // A superseded attempt no longer counts (GitLab composes from `latest` jobs only).
+  const jobs = allJobs.filter((job) => job.retried !== true);
   if (jobs.length === 0) return 'skipped';
   // Jobs allowed to fail do not drag the stage down (GitLab "ignores" them): a failure is a warning, a manual one is optional.
   const statuses = jobs.map((job) => (job.allow_failure && IGNORABLE_WHEN_ALLOWED.has(job.status) ? 'success-with-warnings' : job.status));
@@ -67,6 +69,16 @@ export function compositeStatus(jobs: readonly Pick<Job, 'status' | 'allow_failu
   if (has('scheduled')) return 'scheduled';
   if (has('created')) return 'created';
   return statuses.find((status) => !['success', 'success-with-warnings', 'skipped'].includes(status)) ?? 'success';
+}
+
+/**
+ * Marks superseded attempts as retried. GitLab's job entities carry no `retried` flag; a retry adds a job of the
+ * same name with a higher id, and only that newest attempt is current (Ci::Processable `latest`).
+ */
+export function markRetried<T extends { id: number; name: string; retried?: boolean }>(jobs: readonly T[]): T[] {
+  const newestIdByName = new Map<string, number>();
+  for (const job of jobs) newestIdByName.set(job.name, Math.max(job.id, newestIdByName.get(job.name) ?? job.id));
+  return jobs.map((job) => (job.id === newestIdByName.get(job.name) || job.retried === true ? job : { ...job, retried: true }));
 }
 
 /** Seconds as `45s`, `3m 07s`, `1h 02m`. */

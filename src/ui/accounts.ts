@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import * as vscode from 'vscode';
-import { GitLab } from '../gitlab';
+import { GitLab, type GitLabClientOptions } from '../gitlab';
 import { GitLabError, GitLabHttpError } from '../gitlab/errors';
 import type { Logger } from './log';
 import type { Settings } from './settings';
@@ -15,6 +15,11 @@ export interface Account {
 }
 
 const ACCOUNTS_KEY = 'gitlabCiLens.accounts';
+/**
+ * The sign-in check: one attempt of at most 15 s per request. A port that accepts but never answers then
+ * fails in seconds, not after every retry of the usual 30 s timeout (about two minutes).
+ */
+const CHECK_LIMITS: Pick<GitLabClientOptions, 'timeoutMs' | 'retry'> = { timeoutMs: 15_000, retry: { maxAttempts: 1 } };
 const TOKEN_PREFIX = 'gitlabCiLens.token:';
 
 /** `gitlab.example.com/` → `https://gitlab.example.com`; keeps a relative URL root (`/gitlab`). */
@@ -63,7 +68,7 @@ export class Accounts implements vscode.Disposable {
   /** Checks the token against the instance (who it is, whether it may write), then stores it. */
   async add(instanceUrlInput: string, token: string, signal?: AbortSignal): Promise<Account> {
     const instanceUrl = normalizeInstanceUrl(instanceUrlInput);
-    const gitlab = await this.createClient(instanceUrl, token.trim());
+    const gitlab = await this.createClient(instanceUrl, token.trim(), CHECK_LIMITS);
     const user = await gitlab.account.currentUser(signal);
     const account: Account = { instanceUrl, username: user.username, name: user.name, canWrite: await this.tokenCanWrite(gitlab, signal) };
     await this.context.secrets.store(TOKEN_PREFIX + instanceUrl, token.trim());
@@ -113,7 +118,7 @@ export class Accounts implements vscode.Disposable {
     }
   }
 
-  private async createClient(instanceUrl: string, token: string): Promise<GitLab> {
+  private async createClient(instanceUrl: string, token: string, limits: Pick<GitLabClientOptions, 'timeoutMs' | 'retry'> = {}): Promise<GitLab> {
     const caFile = this.settings.caFile;
     let ca: Buffer | undefined;
     if (caFile) {
@@ -129,6 +134,7 @@ export class Accounts implements vscode.Disposable {
       token,
       tls: { ca, rejectUnauthorized },
       proxyUrl: this.settings.httpProxy,
+      ...limits,
       userAgent: `gitlab-ci-lens/${(this.context.extension.packageJSON as { version: string }).version}`,
       onEvent: (event) => {
         const outcome = event.error ? `failed (${event.error.reason})` : String(event.status);

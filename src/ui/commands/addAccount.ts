@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { tokenPageUrl } from '../../gitlab/users';
 import { normalizeInstanceUrl } from '../accounts';
 import type { Services } from '../services';
 import { registerCommand } from './register';
@@ -45,13 +46,26 @@ async function askInstanceUrl(): Promise<string | undefined> {
   });
 }
 
+/** A password box whose title bar has a button opening the instance's token page, name and scope filled in. */
 async function askToken(instanceUrl: string): Promise<string | undefined> {
-  const tokensPage = `${normalizeInstanceUrl(instanceUrl)}/-/user_settings/personal_access_tokens?name=VS+Code+GitLab+CI+Lens&scopes=api`;
-  return vscode.window.showInputBox({
-    title: 'Add GitLab Account (2/2)',
-    prompt: `A personal access token with the "api" scope ("read_api" to only watch). Create one at ${tokensPage}`,
-    password: true,
-    ignoreFocusOut: true,
-    validateInput: (value) => (value.trim().length < 8 ? 'That is too short to be a GitLab token' : undefined),
-  });
+  const tokensPage = vscode.Uri.parse(tokenPageUrl(normalizeInstanceUrl(instanceUrl)), true);
+  const input = vscode.window.createInputBox();
+  input.title = 'Add GitLab Account (2/2)';
+  input.prompt = 'A personal access token with the "api" scope ("read_api" to only watch). No token yet? Click the key button above to create one.';
+  input.password = true;
+  input.ignoreFocusOut = true;
+  input.buttons = [{ iconPath: new vscode.ThemeIcon('key'), tooltip: `Create a token on ${tokensPage.authority} (opens the browser)` }];
+  try {
+    return await new Promise<string | undefined>((resolve) => {
+      input.onDidTriggerButton(() => void vscode.env.openExternal(tokensPage));
+      input.onDidChangeValue((value) => (input.validationMessage = value.trim().length < 8 && value !== '' ? 'That is too short to be a GitLab token' : undefined));
+      input.onDidAccept(() => {
+        if (input.value.trim().length >= 8) resolve(input.value);
+      });
+      input.onDidHide(() => resolve(undefined));
+      input.show();
+    });
+  } finally {
+    input.dispose();
+  }
 }

@@ -39,20 +39,33 @@ export class PipelineNode {
     readonly pipeline: Pipeline | PipelineDetail,
     /** The current branch's newest pipeline, shown first and expanded. */
     readonly isCurrent: boolean,
-    /** Set when this pipeline hangs under a bridge (child or multi-project). */
-    readonly parentPath: string = '',
-    /** The merge request the current pipeline came from (its head pipeline). */
-    readonly mergeRequest?: MergeRequestRef,
+    readonly placement: {
+      /** Set when this pipeline hangs under a bridge (child or multi-project). */
+      parentPath?: string;
+      /** The merge request the current pipeline came from (its head pipeline). */
+      mergeRequest?: MergeRequestRef;
+      /** A multi-project downstream pipeline: its project is named on the row. */
+      inOtherProject?: boolean;
+    } = {},
   ) {}
 
+  get mergeRequest(): MergeRequestRef | undefined {
+    return this.placement.mergeRequest;
+  }
+
+  /**
+   * VS Code remembers expansion by id: the current pipeline gets an id of its own, so once it is no longer
+   * current its row starts collapsed again instead of staying expanded forever.
+   */
   get id(): string {
-    return `${this.parentPath}pipeline:${this.project.key}:${this.pipeline.id}`;
+    return `${this.placement.parentPath ?? ''}${this.isCurrent ? 'current-' : ''}pipeline:${this.project.key}:${this.pipeline.id}`;
   }
 
   toTreeItem(): vscode.TreeItem {
     const { pipeline, mergeRequest } = this;
     const mergeRequestRef = parseMergeRequestRef(pipeline.ref);
-    const title = this.isCurrent ? (mergeRequest ? `!${mergeRequest.iid} ${mergeRequest.title}` : pipeline.ref) : `#${pipeline.id} ${refLabel(pipeline.ref)}`;
+    const where = this.placement.inOtherProject ? ` in ${this.project.projectPath}` : '';
+    const title = this.isCurrent ? (mergeRequest ? `!${mergeRequest.iid} ${mergeRequest.title}` : pipeline.ref) : `#${pipeline.id} ${refLabel(pipeline.ref)}${where}`;
     const item = new vscode.TreeItem(title, this.isCurrent ? vscode.TreeItemCollapsibleState.Expanded : vscode.TreeItemCollapsibleState.Collapsed);
     item.id = this.id;
     const seconds = elapsedSeconds(pipeline as PipelineDetail);

@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import type { Bridge, Job, Pipeline } from '../../gitlab/models';
-import { compositeStatus } from '../../gitlab/status';
+import { compositeStatus, markRetried } from '../../gitlab/status';
 import { describeFailure } from '../failureMessages';
 import type { ProjectContext } from '../services';
 import type { PipelinesModel, ProjectPipelines } from './model';
@@ -78,25 +78,26 @@ export class PipelinesTree implements vscode.TreeDataProvider<TreeNode>, vscode.
   private pipelinesOf(state: ProjectPipelines): TreeNode[] {
     const nodes: TreeNode[] = [];
     if (state.error) nodes.push(new MessageNode(`error:${state.project.key}`, describeFailure('Refreshing', state.error).message, 'warning', { command: 'gitlabCiLens.showLog', title: 'Show Log' }));
-    if (state.current) nodes.push(new PipelineNode(state.project, state.current, true, '', state.mergeRequest));
+    if (state.current) nodes.push(new PipelineNode(state.project, state.current, true, { mergeRequest: state.mergeRequest }));
     nodes.push(...state.recent.map((pipeline) => new PipelineNode(state.project, pipeline, false)));
     if (!state.current && state.recent.length === 0 && !state.error) {
-      nodes.push(new MessageNode(`empty:${state.project.key}`, this.emptyText(state.project), 'info'));
+      const filtered = Object.values(this.model.filter).some(Boolean);
+      const clearFilter = { command: 'gitlabCiLens.clearPipelineFilter', title: 'Clear Filter' };
+      nodes.push(new MessageNode(`empty:${state.project.key}`, this.emptyText(state.project, filtered), 'info', filtered ? clearFilter : undefined));
     }
     if (state.hasMore) nodes.push(new LoadMoreNode(state.project));
     return nodes;
   }
 
-  private emptyText(project: ProjectContext): string {
-    const filter = this.model.filter;
-    if (filter.ref || filter.status || filter.source) return 'No pipelines match the filter';
+  private emptyText(project: ProjectContext, filtered: boolean): string {
+    if (filtered) return 'No pipelines match the filter (click to clear it)';
     return project.branch ? `No pipelines yet (branch ${project.branch})` : 'No pipelines yet';
   }
 
   /** Stages in pipeline order: the order their first jobs were created in. */
   private async stagesOf(node: PipelineNode): Promise<TreeNode[]> {
     const { jobs, bridges } = await this.model.jobsOf(node.project, node.pipeline.id);
-    const all: (Job | Bridge)[] = [...jobs, ...bridges].sort((a, b) => a.id - b.id);
+    const all: (Job | Bridge)[] = markRetried<Job | Bridge>([...jobs, ...bridges]).sort((a, b) => a.id - b.id);
     const stages = new Map<string, (Job | Bridge)[]>();
     for (const job of all) stages.set(job.stage, [...(stages.get(job.stage) ?? []), job]);
     if (stages.size === 0) return [new MessageNode(`${node.id}:nojobs`, 'No jobs', 'info')];
@@ -107,10 +108,12 @@ export class PipelinesTree implements vscode.TreeDataProvider<TreeNode>, vscode.
     const downstream: Pipeline | null = node.bridge.downstream_pipeline;
     if (!downstream) return [];
     const sameProject = downstream.project_id === node.bridge.pipeline.project_id;
-    const project: ProjectContext = sameProject
-      ? node.project
-      : { key: `${node.project.instanceUrl}|${downstream.project_id}`, instanceUrl: node.project.instanceUrl, projectPath: String(downstream.project_id) };
-    return [new PipelineNode(project, downstream, false, `${node.id}>`)];
+    if (sameProject) return [new PipelineNode(node.project, downstream, false, { parentPath: `${node.id}>` })];
+    // The bridge names the downstream project only by id; its pipeline's web_url carries the path, at no extra request.
+    const { instanceUrl } = node.project;
+    const projectPath = projectPathOfPipelineUrl(downstream.web_url, instanceUrl) ?? String(downstream.project_id);
+    const project: ProjectContext = { key: `${instanceUrl}|${projectPath}`, instanceUrl, projectPath };
+    return [new PipelineNode(project, downstream, false, { parentPath: `${node.id}>`, inOtherProject: true })];
   }
 
   /** Selects the shown node with this id (e.g. a retried job's new attempt); false when it is not shown. */
@@ -134,3 +137,11 @@ export class PipelinesTree implements vscode.TreeDataProvider<TreeNode>, vscode.
   }
 }
 
+/** `https://host/root/group/app/-/pipelines/7` → `group/app` (under the instance `https://host/root`); undefined when it does not fit. */
+function projectPathOfPipelineUrl(webUrl: string | undefined, instanceUrl: string): string | undefined {
+  if (!webUrl) return undefined;
+  const instanceRoot = `${instanceUrl.replace(/\/+$/, '')}/`;
+  if (!webUrl.startsWith(instanceRoot)) return undefined;
+  const path = webUrl.slice(instanceRoot.length).split('/-/')[0];
+  return path && !path.includes('?') ? decodeURIComponent(path) : undefined;
+}
