@@ -1,7 +1,8 @@
 import * as vscode from 'vscode';
 import type { Pipeline } from '../../../gitlab/models';
 import type { Services } from '../../services';
-import { statusCodicon, statusLabel } from '../../tree/statusIcons';
+import { refLabel } from '../../../gitlab/mergeRequests';
+import { statusLabel } from '../../tree/statusIcons';
 import { type PipelineTarget, resolvePipeline } from '../pick';
 import { registerCommand } from '../register';
 import { pipelineCapabilities } from '../../../gitlab/status';
@@ -62,7 +63,8 @@ export function registerPipelineActions(services: Services): void {
 async function pickAction(pipeline: Pipeline, actions: readonly PipelineAction[]): Promise<PipelineAction | undefined> {
   const picked = await vscode.window.showQuickPick(
     actions.map((action) => ({ label: action.label, action })),
-    { title: `$(${statusCodicon(pipeline.status)}) Pipeline #${pipeline.id} · ${pipeline.ref} · ${statusLabel(pipeline.status)}`, placeHolder: 'What to do with this pipeline?' },
+    // Titles render no codicons: plain words only.
+    { title: `Pipeline #${pipeline.id} · ${refLabel(pipeline.ref)} · ${statusLabel(pipeline.status)}`, placeHolder: 'What to do with this pipeline?' },
   );
   return picked?.action;
 }
