@@ -59,21 +59,32 @@ export class PipelineStatusBar implements vscode.Disposable {
       return;
     }
     const state = this.model.stateOf(project);
-    const pipeline = state?.current;
-    const mergeRequest = state?.mergeRequest;
+    if (!state) {
+      // Nothing has landed yet: "No pipeline" would be a guess.
+      this.item.text = '$(loading~spin) Pipeline…';
+      this.item.tooltip = `Looking for the current pipeline of ${project.branch ?? project.projectPath} in ${project.projectPath}`;
+      this.item.command = 'gitlabCiLens.pipelines.focus';
+      this.item.backgroundColor = undefined;
+      this.item.show();
+      return;
+    }
+    const pipeline = state.current;
+    const mergeRequest = state.mergeRequest;
     if (!pipeline) {
       this.item.text = '$(circle-outline) No pipeline';
       const branch = mergeRequest ? `!${mergeRequest.iid} (${project.branch ?? ''})` : project.branch;
       this.item.tooltip = branch ? `No pipeline for ${branch} in ${project.projectPath}` : project.projectPath;
       this.item.command = 'gitlabCiLens.pipelines.focus';
+      this.item.backgroundColor = undefined;
       this.item.show();
       return;
     }
     const icon = statusCodicon(pipeline.status);
     let progress = '';
     try {
-      const { jobs } = await this.model.jobsOf(project, pipeline.id);
-      const countable = jobs.filter((job) => job.status !== 'manual' && job.status !== 'skipped');
+      const { jobs, bridges } = await this.model.jobsOf(project, pipeline.id);
+      // Trigger jobs (bridges) are jobs of the pipeline too: "3/7" counts them.
+      const countable = [...jobs, ...bridges].filter((job) => job.status !== 'manual' && job.status !== 'skipped');
       if (!isFinished(pipeline.status) && countable.length > 0) progress = ` ${countable.filter((job) => isFinished(job.status)).length}/${countable.length}`;
     } catch {
       // The counts are a nicety: the status alone still says what matters.
@@ -92,7 +103,7 @@ export class PipelineStatusBar implements vscode.Disposable {
     const justFinished = previous?.id === pipeline.id && !isFinished(previous.status) && isFinished(pipeline.status);
     if (!justFinished || !this.settings.notifyOnPipelineFinish) return;
     const failed = pipeline.status === 'failed';
-    const message = `Pipeline #${pipeline.id} for ${noIcons(refLabel(pipeline.ref))} ${statusLabel(pipeline.status)}.`;
+    const message = `Pipeline #${pipeline.id} on ${noIcons(refLabel(pipeline.ref))} ${finishedVerb(pipeline.status)}`;
     const actions = failed ? ['Open', 'Retry Failed'] : ['Open'];
     void (failed ? vscode.window.showErrorMessage(message, ...actions) : vscode.window.showInformationMessage(message, ...actions)).then(async (choice) => {
       if (choice === 'Open') await vscode.env.openExternal(vscode.Uri.parse(pipeline.web_url));
@@ -115,6 +126,13 @@ function tooltip(project: ProjectContext, pipeline: PipelineDetail, mergeRequest
   if (seconds !== undefined) markdown.appendText(`${isFinished(pipeline.status) ? 'Took' : 'Running for'} ${formatDuration(seconds)}\n`);
   markdown.appendText(`Updated ${new Date().toLocaleTimeString()} · click for actions`);
   return markdown;
+}
+
+/** How a finished pipeline reads in a sentence: "passed", "failed", "was canceled". */
+export function finishedVerb(status: string): string {
+  if (status === 'success') return 'passed';
+  if (status === 'failed') return 'failed';
+  return `was ${statusLabel(status)}`;
 }
 
 /** Branch names are user text: `$(` must not turn into a codicon. */
