@@ -3,7 +3,6 @@ import { ArtifactsApi } from './artifacts';
 import { JobsApi } from './jobs';
 import { MergeRequestsApi } from './mergeRequests';
 import { PipelinesApi } from './pipelines';
-import { RunnerApi } from './runner';
 import { RunnersApi } from './runners';
 import { AccountApi } from './users';
 
@@ -14,7 +13,6 @@ export class GitLab {
   readonly pipelines: PipelinesApi;
   readonly jobs: JobsApi;
   readonly artifacts: ArtifactsApi;
-  readonly runner: RunnerApi;
   readonly runners: RunnersApi;
   readonly mergeRequests: MergeRequestsApi;
 
@@ -24,7 +22,6 @@ export class GitLab {
     this.pipelines = new PipelinesApi(this.client);
     this.jobs = new JobsApi(this.client);
     this.artifacts = new ArtifactsApi(this.client);
-    this.runner = new RunnerApi(this.client);
     this.runners = new RunnersApi(this.client);
     this.mergeRequests = new MergeRequestsApi(this.client);
   }

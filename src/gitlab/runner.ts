@@ -2,8 +2,7 @@ import { basename } from 'node:path';
 import { type GitLabClient, readJson } from './client';
 import { type Download, toDownload } from './artifacts';
 import { multipartWithFile } from './multipart';
-import type { Job, Status, Variable } from './models';
-import { type Page, fetchPage } from './pagination';
+import type { Status, Variable } from './models';
 
 /** What `POST /jobs/request` hands a runner: enough to run the job, and the job token to report with. */
 export interface RunnerJobPayload {
@@ -29,16 +28,6 @@ export interface TraceAppendResult {
   jobStatus?: Status;
   /** How often GitLab wants trace updates (`X-GitLab-Trace-Update-Interval`), in seconds. */
   updateIntervalSeconds?: number;
-}
-
-export interface RunnerJobsFilter {
-  status?: Status;
-  systemId?: string;
-  orderBy?: 'id';
-  sort?: 'asc' | 'desc';
-  cursor?: string;
-  page?: number;
-  perPage?: number;
 }
 
 /** The runner's side of GitLab (`/api/v4/jobs/...`): what gitlab-runner speaks, with runner and job tokens. */
@@ -116,19 +105,5 @@ export class RunnerApi {
   /** Another job's artifacts (a dependency), fetched with this job's token; redirects leave the token home. */
   async downloadArtifacts(jobId: number, jobToken: string, signal?: AbortSignal): Promise<Download> {
     return toDownload(await this.client.stream('GET', `/jobs/${jobId}/artifacts`, { auth: { jobToken }, signal }));
-  }
-
-  /** The jobs a runner ran (user token: the runner's owner or an admin). */
-  listRunnerJobs(runnerId: number, filter: RunnerJobsFilter = {}, signal?: AbortSignal): Promise<Page<Job>> {
-    const url = this.client.url(`/runners/${runnerId}/jobs`, {
-      status: filter.status,
-      system_id: filter.systemId,
-      order_by: filter.orderBy,
-      sort: filter.sort,
-      cursor: filter.cursor,
-      page: filter.page,
-      per_page: filter.perPage === undefined ? undefined : Math.min(filter.perPage, 100),
-    });
-    return fetchPage<Job>(this.client, url, { signal });
   }
 }

@@ -1,6 +1,6 @@
 import { type GitLabClient, projectPath } from './client';
-import type { ProjectRef } from './models';
-import { getAll } from './pagination';
+import type { Job, ProjectRef, Status } from './models';
+import { type Page, fetchPage, getAll } from './pagination';
 
 /**
  * A runner's contact state (`status`): online (asked for jobs in the last 2 hours), offline, stale (no
@@ -58,6 +58,16 @@ export function isPaused(runner: Pick<Runner, 'active' | 'paused'>): boolean {
  * The user side of runners (`/runners`, `/projects/:id/runners`): what a project can use, and pausing.
  * The runner's own protocol (`/jobs/request`) and its job list live in runner.ts.
  */
+export interface RunnerJobsFilter {
+  status?: Status;
+  systemId?: string;
+  orderBy?: 'id';
+  sort?: 'asc' | 'desc';
+  cursor?: string;
+  page?: number;
+  perPage?: number;
+}
+
 export class RunnersApi {
   constructor(private readonly client: GitLabClient) {}
 
@@ -83,5 +93,19 @@ export class RunnersApi {
    */
   setPaused(runnerId: number, paused: boolean, signal?: AbortSignal): Promise<RunnerDetails> {
     return this.client.json('PUT', `/runners/${runnerId}`, { json: { paused }, signal });
+  }
+
+  /** The jobs a runner ran (user token: the runner's owner or an admin). */
+  listRunnerJobs(runnerId: number, filter: RunnerJobsFilter = {}, signal?: AbortSignal): Promise<Page<Job>> {
+    const url = this.client.url(`/runners/${runnerId}/jobs`, {
+      status: filter.status,
+      system_id: filter.systemId,
+      order_by: filter.orderBy,
+      sort: filter.sort,
+      cursor: filter.cursor,
+      page: filter.page,
+      per_page: filter.perPage === undefined ? undefined : Math.min(filter.perPage, 100),
+    });
+    return fetchPage<Job>(this.client, url, { signal });
   }
 }

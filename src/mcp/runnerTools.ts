@@ -3,7 +3,7 @@ import { resolve } from 'node:path';
 import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { z } from 'zod';
 import { KNOWN_STATUSES } from '../gitlab';
-import type { RunnerJobPayload } from '../gitlab/runner';
+import { RunnerApi, type RunnerJobPayload } from '../gitlab/runner';
 import { saveArchive } from './downloads';
 import { ToolUsageError } from './output';
 import { jobSummary, pageShape, savedArchiveShape } from './schemas';
@@ -15,7 +15,9 @@ const artifactFormat = z.enum(['zip', 'gzip', 'raw']).optional().describe('zip (
 
 /** What gitlab-runner speaks (`/api/v4/jobs/...`), with runner and job tokens rather than the user's. */
 export function registerRunnerTools(server: McpServer, context: ToolContext): void {
-  const { runner } = context.gitlab;
+  // The runner's side lives outside the GitLab class, so the extension's bundle does without it.
+  const runner = new RunnerApi(context.gitlab.client);
+  const { runners } = context.gitlab;
 
   addTool(server, context, {
     name: 'request-job',
@@ -171,7 +173,7 @@ export function registerRunnerTools(server: McpServer, context: ToolContext): vo
       per_page: perPage,
     },
     async run(args, { signal }) {
-      const result = await runner.listRunnerJobs(
+      const result = await runners.listRunnerJobs(
         args.id,
         { systemId: args.system_id, status: args.status, orderBy: args.order_by, sort: args.sort, cursor: args.cursor, page: args.page, perPage: args.per_page },
         signal,

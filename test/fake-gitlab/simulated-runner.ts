@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { GitLab } from '../../src/gitlab';
 import { GitLabHttpError } from '../../src/gitlab/errors';
-import type { RunnerJobPayload } from '../../src/gitlab/runner';
+import { RunnerApi, type RunnerJobPayload } from '../../src/gitlab/runner';
 import { sleep } from '../../src/gitlab/retry';
 import { sharedGitLabApiDir } from './paths';
 import { gzip, writeZip } from './zips';
@@ -62,7 +62,7 @@ export class SimulatedRunner {
 
   /** Takes one pending job and runs it to the end; `undefined` when none is pending. For step-by-step tests. */
   async runNextJob(): Promise<{ job: RunnerJobPayload; status: 'success' | 'failed' | 'canceled' } | undefined> {
-    const job = await this.gitlab.runner.requestJob(this.options.runnerToken, { name: 'simulated-runner', version: '17.0.0' }, this.abort.signal);
+    const job = await new RunnerApi(this.gitlab.client).requestJob(this.options.runnerToken, { name: 'simulated-runner', version: '17.0.0' }, this.abort.signal);
     if (!job) return undefined;
     this.options.onEvent?.({ type: 'picked', jobId: job.id, name: job.job_info.name });
     const status = await this.run(job);
@@ -89,7 +89,7 @@ export class SimulatedRunner {
     const appended = await this.appendLog(job, log);
     if (appended === 'canceled') return 'canceled';
     if (outcome.status === 'success' || job.artifacts?.some((artifact) => artifact.when === 'always')) await this.uploadArtifacts(job);
-    await this.gitlab.runner.updateJob(job.id, job.token, { state: outcome.status, failureReason: outcome.failureReason, exitCode: outcome.status === 'success' ? 0 : 1 }, this.abort.signal);
+    await new RunnerApi(this.gitlab.client).updateJob(job.id, job.token, { state: outcome.status, failureReason: outcome.failureReason, exitCode: outcome.status === 'success' ? 0 : 1 }, this.abort.signal);
     return outcome.status;
   }
 
@@ -101,7 +101,7 @@ export class SimulatedRunner {
       const chunk = log.subarray(offset, offset + chunkBytes);
       let result;
       try {
-        result = await this.gitlab.runner.appendTrace(job.id, job.token, chunk, offset, this.abort.signal);
+        result = await new RunnerApi(this.gitlab.client).appendTrace(job.id, job.token, chunk, offset, this.abort.signal);
       } catch (error) {
         if (error instanceof GitLabHttpError && error.status === 403) return 'canceled'; // the job is no longer running
         throw error;
@@ -137,8 +137,8 @@ export class SimulatedRunner {
         } else {
           await writeFile(file, gzip(junitReport(job)));
         }
-        await this.gitlab.runner.authorizeArtifact(job.id, job.token, { artifactType: type, artifactFormat: artifact.artifact_format ?? 'zip' }, this.abort.signal);
-        await this.gitlab.runner.uploadArtifact(job.id, job.token, {
+        await new RunnerApi(this.gitlab.client).authorizeArtifact(job.id, job.token, { artifactType: type, artifactFormat: artifact.artifact_format ?? 'zip' }, this.abort.signal);
+        await new RunnerApi(this.gitlab.client).uploadArtifact(job.id, job.token, {
           filePath: file,
           artifactType: type,
           artifactFormat: artifact.artifact_format ?? (type === 'archive' ? 'zip' : 'gzip'),

@@ -3,6 +3,7 @@ import { GitLab, type GitLabClientOptions } from '../../src/gitlab';
 import { GitLabError, GitLabHttpError } from '../../src/gitlab/errors';
 import { getAll } from '../../src/gitlab/pagination';
 import { type FakeGitLab, startFakeGitLab } from '../fake-gitlab';
+import { RunnerApi } from '../../src/gitlab/runner';
 
 const PROJECT = 'demo-group/demo-app';
 
@@ -227,10 +228,10 @@ describe('GitLab client over HTTP', () => {
 
     it('keeps a job token home too (runner-side download)', async () => {
       const gitlab = client();
-      const job = await gitlab.runner.requestJob(fake.tokens.runner);
+      const job = await new RunnerApi(gitlab.client).requestJob(fake.tokens.runner);
       assert.ok(job);
       const dependency = fake.state.findJobs({ name: 'build', status: 'success' })[0];
-      const download = await gitlab.runner.downloadArtifacts(dependency.id, job.token);
+      const download = await new RunnerApi(gitlab.client).downloadArtifacts(dependency.id, job.token);
       await download.body.dump();
       assert.ok(fake.objectStorage.requests.every((request) => request.headers['job-token'] === undefined));
     });

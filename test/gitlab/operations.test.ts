@@ -5,6 +5,7 @@ import * as path from 'node:path';
 import { GitLab } from '../../src/gitlab';
 import { GitLabError, GitLabHttpError } from '../../src/gitlab/errors';
 import { type FakeGitLab, featuresOf, generations, startFakeGitLab, writeZip } from '../fake-gitlab';
+import { RunnerApi } from '../../src/gitlab/runner';
 
 const PROJECT = 'demo-group/demo-app';
 
@@ -205,21 +206,21 @@ for (const generation of generations) describe(`GitLab API operations (GitLab ${
 
   describe('runner side', () => {
     it('requests a job, appends its trace (202 and 416), uploads an artifact, finishes it', async () => {
-      const runnerJob = await gitlab.runner.requestJob(fake.tokens.runner);
+      const runnerJob = await new RunnerApi(gitlab.client).requestJob(fake.tokens.runner);
       assert.ok(runnerJob, 'the seeded pipeline has a pending job');
       assert.equal(fake.state.requireJob(runnerJob.id).status, 'running');
-      const first = await gitlab.runner.appendTrace(runnerJob.id, runnerJob.token, Buffer.from('hello '), 0);
+      const first = await new RunnerApi(gitlab.client).appendTrace(runnerJob.id, runnerJob.token, Buffer.from('hello '), 0);
       assert.deepEqual([first.accepted, first.serverSize, first.jobStatus], [true, 6, 'running']);
-      const wrongOffset = await gitlab.runner.appendTrace(runnerJob.id, runnerJob.token, Buffer.from('again'), 2);
+      const wrongOffset = await new RunnerApi(gitlab.client).appendTrace(runnerJob.id, runnerJob.token, Buffer.from('again'), 2);
       assert.deepEqual([wrongOffset.accepted, wrongOffset.serverSize], [false, 6]);
-      await gitlab.runner.appendTrace(runnerJob.id, runnerJob.token, Buffer.from('world\n'), 6);
+      await new RunnerApi(gitlab.client).appendTrace(runnerJob.id, runnerJob.token, Buffer.from('world\n'), 6);
       assert.equal(fake.state.requireJob(runnerJob.id).trace.size, 12);
 
       const zip = path.join(scratch, 'artifacts.zip');
       await writeZip(zip, { 'out/result.txt': 'ok\n' });
-      await gitlab.runner.authorizeArtifact(runnerJob.id, runnerJob.token, { artifactType: 'archive', filesize: (await readFile(zip)).length });
-      await gitlab.runner.uploadArtifact(runnerJob.id, runnerJob.token, { filePath: zip, artifactType: 'archive', artifactFormat: 'zip', expireIn: '1 day' });
-      await gitlab.runner.updateJob(runnerJob.id, runnerJob.token, { state: 'success', exitCode: 0 });
+      await new RunnerApi(gitlab.client).authorizeArtifact(runnerJob.id, runnerJob.token, { artifactType: 'archive', filesize: (await readFile(zip)).length });
+      await new RunnerApi(gitlab.client).uploadArtifact(runnerJob.id, runnerJob.token, { filePath: zip, artifactType: 'archive', artifactFormat: 'zip', expireIn: '1 day' });
+      await new RunnerApi(gitlab.client).updateJob(runnerJob.id, runnerJob.token, { state: 'success', exitCode: 0 });
       const finished = fake.state.requireJob(runnerJob.id);
       assert.equal(finished.status, 'success');
       assert.ok(finished.artifacts.some((artifact) => artifact.fileType === 'archive'));
@@ -228,19 +229,19 @@ for (const generation of generations) describe(`GitLab API operations (GitLab ${
     });
 
     it('answers "no job" when none is pending, and lists the runner\'s jobs', async () => {
-      while (await gitlab.runner.requestJob(fake.tokens.runner)) {
+      while (await new RunnerApi(gitlab.client).requestJob(fake.tokens.runner)) {
         // take every pending job
       }
-      assert.equal(await gitlab.runner.requestJob(fake.tokens.runner), undefined);
-      const page = await gitlab.runner.listRunnerJobs(7, { status: 'running', perPage: 5 });
+      assert.equal(await new RunnerApi(gitlab.client).requestJob(fake.tokens.runner), undefined);
+      const page = await gitlab.runners.listRunnerJobs(7, { status: 'running', perPage: 5 });
       assert.ok(page.items.length > 0 && page.items.every((candidate) => candidate.status === 'running'));
     });
 
     it('downloads a dependency\'s artifacts with a job token', async () => {
-      const runnerJob = await gitlab.runner.requestJob(fake.tokens.runner);
+      const runnerJob = await new RunnerApi(gitlab.client).requestJob(fake.tokens.runner);
       assert.ok(runnerJob);
       const dependency = job('build', 'success');
-      const download = await gitlab.runner.downloadArtifacts(dependency.id, runnerJob.token);
+      const download = await new RunnerApi(gitlab.client).downloadArtifacts(dependency.id, runnerJob.token);
       const file = path.join(scratch, 'dependency.zip');
       await writeFile(file, Buffer.from(await download.body.arrayBuffer()));
       assert.equal((await readFile(file)).subarray(0, 2).toString(), 'PK');

@@ -4,6 +4,7 @@ import { GitLabHttpError } from '../../src/gitlab/errors';
 import { isPaused } from '../../src/gitlab/runners';
 import { type FakeGitLab, generations, startFakeGitLab } from '../fake-gitlab';
 import { api, jsonBody } from '../fake-gitlab/test-client';
+import { RunnerApi } from '../../src/gitlab/runner';
 
 const PROJECT = 'demo-group/demo-app';
 const SIMULATED_RUNNER = 7;
@@ -82,12 +83,12 @@ for (const generation of generations) {
       assert.equal(paused.active, false);
       assert.equal(fake.state.runners.get(SIMULATED_RUNNER)?.paused, true);
       assert.ok(fake.state.findJobs({ status: 'pending' }).length > 0, 'the seed leaves a job waiting for a runner');
-      assert.equal(await maintainer.runner.requestJob(fake.tokens.runner), undefined, 'a paused runner is given nothing');
+      assert.equal(await new RunnerApi(maintainer.client).requestJob(fake.tokens.runner), undefined, 'a paused runner is given nothing');
       assert.equal((await maintainer.runners.listForProject(PROJECT, { paused: true })).some((r) => r.id === SIMULATED_RUNNER), true);
 
       const resumed = await maintainer.runners.setPaused(SIMULATED_RUNNER, false);
       assert.equal(isPaused(resumed), false);
-      const job = await maintainer.runner.requestJob(fake.tokens.runner);
+      const job = await new RunnerApi(maintainer.client).requestJob(fake.tokens.runner);
       assert.ok(job, 'a resumed runner gets the waiting job');
     });
 
@@ -109,11 +110,11 @@ for (const generation of generations) {
     });
 
     it("lists a runner's jobs for its administrators only", async () => {
-      const jobs = await as(fake.tokens.maintainer).runner.listRunnerJobs(SIMULATED_RUNNER, { perPage: 5 });
+      const jobs = await as(fake.tokens.maintainer).runners.listRunnerJobs(SIMULATED_RUNNER, { perPage: 5 });
       assert.equal(jobs.items.length, 5);
       assert.ok(jobs.items.every((j) => fake.state.jobs.get(j.id)?.runnerId === SIMULATED_RUNNER));
       for (const [token, runnerId] of [[fake.tokens.developer, SIMULATED_RUNNER], [fake.tokens.maintainer, 8], [fake.tokens.maintainer, 9]] as const) {
-        const refused = await rejection(as(token).runner.listRunnerJobs(runnerId));
+        const refused = await rejection(as(token).runners.listRunnerJobs(runnerId));
         assert.equal(refused.gitlabMessage, '403 Forbidden - No access granted');
       }
     });

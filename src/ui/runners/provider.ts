@@ -93,7 +93,7 @@ export class RunnersTree implements vscode.TreeDataProvider<RunnersTreeNode>, vs
   private async jobsOf(node: RunnerNode): Promise<RunnersTreeNode[]> {
     const gitlab = await this.services.gitlabFor(node.project);
     try {
-      const page = await gitlab.runner.listRunnerJobs(node.runner.id, { perPage: RECENT_JOBS });
+      const page = await gitlab.runners.listRunnerJobs(node.runner.id, { perPage: RECENT_JOBS });
       if (page.items.length === 0) return [new MessageNode(`${node.id}:nojobs`, 'No jobs yet', 'info')];
       return page.items.map((job: ListedRunnerJob) => new JobNode(this.projectOf(node.project, job), asJob(job, node), node.id));
     } catch (error) {

@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import { setTimeout as delay } from 'node:timers/promises';
 import { GitLab } from '../../../src/gitlab';
-import type { RunnerJobPayload } from '../../../src/gitlab/runner';
+import { RunnerApi, type RunnerJobPayload } from '../../../src/gitlab/runner';
 import { type FollowEvent, type FollowOptions, followTrace } from '../../../src/gitlab/trace/follower';
 import type { FakeGitLab } from '../../fake-gitlab';
 
@@ -75,23 +75,23 @@ export class ScriptedRunner {
 
   static async take(fake: FakeGitLab): Promise<ScriptedRunner> {
     const gitlab = new GitLab({ instanceUrl: fake.url });
-    const job = await gitlab.runner.requestJob(fake.tokens.runner);
+    const job = await new RunnerApi(gitlab.client).requestJob(fake.tokens.runner);
     assert.ok(job, 'a pending job for the runner');
     return new ScriptedRunner(gitlab, job);
   }
 
   /** Appends at the end of the log; where GitLab holds another length (416), resends there, as gitlab-runner does. */
   async append(chunk: Buffer): Promise<void> {
-    let result = await this.gitlab.runner.appendTrace(this.job.id, this.job.token, chunk, this.offset);
+    let result = await new RunnerApi(this.gitlab.client).appendTrace(this.job.id, this.job.token, chunk, this.offset);
     if (!result.accepted) {
       this.offset = result.serverSize;
-      result = await this.gitlab.runner.appendTrace(this.job.id, this.job.token, chunk, this.offset);
+      result = await new RunnerApi(this.gitlab.client).appendTrace(this.job.id, this.job.token, chunk, this.offset);
     }
     assert.ok(result.accepted, `append at ${this.offset} refused (server holds ${result.serverSize})`);
     this.offset += chunk.length;
   }
 
   async finish(state: 'success' | 'failed' = 'success'): Promise<void> {
-    await this.gitlab.runner.updateJob(this.job.id, this.job.token, { state, exitCode: state === 'success' ? 0 : 1 });
+    await new RunnerApi(this.gitlab.client).updateJob(this.job.id, this.job.token, { state, exitCode: state === 'success' ? 0 : 1 });
   }
 }
