@@ -13,17 +13,11 @@ import type { TreeNode } from '../../src/ui/tree/nodes';
 import { type FakeGitLab, type JobRecord, startFakeGitLab } from '../fake-gitlab';
 import { fakePng } from '../fake-gitlab/zips';
 import { FAKE_PORT_VARIABLE, PROJECT_PATH } from './setup';
+import { waitFor } from './waitFor';
 
 const EXTENSION_ID = 'gitlab-ci-lens.gitlab-ci-lens';
 const ARTIFACTS_FOLDER = path.join('.gitlab', 'artifacts', 'demo-group', 'demo-app');
 
-async function waitFor<T>(probe: () => T | Promise<T>, what: string, timeoutMs = 10_000): Promise<NonNullable<T>> {
-  for (const deadline = Date.now() + timeoutMs; ; await new Promise((resolve) => setTimeout(resolve, 100))) {
-    const value = await probe();
-    if (value) return value;
-    if (Date.now() > deadline) assert.fail(`timed out waiting for ${what}`);
-  }
-}
 
 const labelOf = (node: TreeNode): string => {
   const { label } = node.toTreeItem();

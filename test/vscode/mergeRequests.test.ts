@@ -11,20 +11,12 @@ import type { TreeNode } from '../../src/ui/tree/nodes';
 import { type FakeGitLab, startFakeGitLab } from '../fake-gitlab';
 import { takeScreenshot } from './screenshot';
 import { FAKE_PORT_VARIABLE, PROJECT_PATH } from './setup';
+import { waitFor } from './waitFor';
 
 const EXTENSION_ID = 'gitlab-ci-lens.gitlab-ci-lens';
 const STOREFRONT = 'demo-group/storefront';
 const MR_BRANCH = 'feature/checkout';
 
-async function waitFor<T>(probe: () => T | Promise<T>, what: () => string, timeoutMs = 30_000): Promise<NonNullable<T>> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value) return value;
-    if (Date.now() > deadline) assert.fail(`timed out waiting for ${what()}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-}
 
 describe('merge request pipelines in the tree and the status bar', function () {
   let fake: FakeGitLab;

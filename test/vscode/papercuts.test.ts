@@ -9,19 +9,11 @@ import type { ExtensionApi } from '../../src/extension';
 import type { TreeNode } from '../../src/ui/tree/nodes';
 import { type FakeGitLab, startFakeGitLab } from '../fake-gitlab';
 import { FAKE_PORT_VARIABLE, PROJECT_PATH } from './setup';
+import { waitFor } from './waitFor';
 
 const EXTENSION_ID = 'gitlab-ci-lens.gitlab-ci-lens';
 const SOME_TOKEN = 'glpat-papercuts-test-token';
 
-async function waitFor<T>(probe: () => T | Promise<T>, what: string, timeoutMs = 20_000): Promise<NonNullable<T>> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value) return value;
-    if (Date.now() > deadline) assert.fail(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-}
 
 /** Runs `action` while recording the error messages shown (and answering none). */
 async function errorsShownDuring(action: () => Thenable<unknown>): Promise<string[]> {

@@ -11,18 +11,10 @@ import { type FakeGitLab, startFakeGitLab } from '../fake-gitlab';
 import { SimulatedRunner } from '../fake-gitlab/simulated-runner';
 import { takeScreenshot } from './screenshot';
 import { FAKE_PORT_VARIABLE, PROJECT_PATH } from './setup';
+import { waitFor } from './waitFor';
 
 const EXTENSION_ID = 'gitlab-ci-lens.gitlab-ci-lens';
 
-async function waitFor<T>(probe: () => T | Promise<T>, what: string, timeoutMs = 20_000): Promise<NonNullable<T>> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value) return value;
-    if (Date.now() > deadline) assert.fail(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-}
 
 describe('pipelines tree, status bar and account', function () {
   let fake: FakeGitLab;

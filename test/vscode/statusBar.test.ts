@@ -7,6 +7,7 @@ import type { ExtensionApi } from '../../src/extension';
 import type { PipelineTemplate } from '../fake-gitlab/model';
 import { type FakeGitLab, startFakeGitLab } from '../fake-gitlab';
 import { FAKE_PORT_VARIABLE, PROJECT_PATH } from './setup';
+import { waitFor } from './waitFor';
 
 const EXTENSION_ID = 'gitlab-ci-lens.gitlab-ci-lens';
 const LOADING = '$(loading~spin) Pipeline…';
@@ -19,15 +20,6 @@ const BUILD_AND_TRIGGER: PipelineTemplate = {
   ],
 };
 
-async function waitFor<T>(probe: () => T | Promise<T>, what: () => string, timeoutMs = 40_000): Promise<NonNullable<T>> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value) return value;
-    if (Date.now() > deadline) assert.fail(`timed out waiting for ${what()}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-}
 
 /** Records the information and error messages shown, and answers none of them. */
 function captureMessages(): { texts: string[]; restore(): void } {
