@@ -8,7 +8,7 @@
 //   DEMO_PORT          code-server's port (default 8080; 0 picks a free one)
 //   DEMO_GITLAB_PORT   the fake GitLab's port (default: a free one)
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import * as esbuild from 'esbuild';
@@ -81,7 +81,8 @@ const keepBusy = setInterval(() => {
 const runDir = await createRunDir();
 const workspace = path.join(runDir, 'workspace', 'demo-app');
 mkdirSync(workspace, { recursive: true });
-writeFileSync(path.join(workspace, '.gitlab-ci.yml'), 'stages: [build, test, deploy]\n# The pipelines come from the fake GitLab this demo started.\n');
+// The demo project's files (its CI file and the sources its failing jobs point into) live in demo/workspace.
+cpSync(path.join(repoRoot, 'demo', 'workspace'), workspace, { recursive: true });
 writeFileSync(path.join(workspace, 'README.md'), `# demo-app\n\nA workspace whose git remote points at the fake GitLab at ${fake.url}.\n`);
 const git = (...args) => execFileSync('git', ['-c', 'user.name=Demo', '-c', 'user.email=demo@example.com', ...args], { cwd: workspace, stdio: 'pipe' });
 git('init', '-q', '-b', 'main');
