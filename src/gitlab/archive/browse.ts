@@ -51,6 +51,8 @@ export interface FetchFileOptions {
   readonly signal?: AbortSignal;
   /** While streaming from GitLab's single-file endpoint or the cache download (ranged reads of one entry are short). */
   readonly onProgress?: (progress: DownloadProgress) => void;
+  /** The entry's size as listed: the single-file endpoint's answer is cut off past it (other ways check the zip's own). */
+  readonly expectedSize?: number;
 }
 
 /** What is known of one job's archive. Archives never change, so this lives as long as the browser. */
@@ -130,7 +132,7 @@ export class ArchiveBrowser {
     try {
       const download = await gitlab.artifacts.downloadFile(project, selector, entryPath, signal);
       // Any ETag here is not the entry's sha256: only the size is checked.
-      const file = await downloadToFile({ ...download, etag: undefined }, destFile, { signal, onProgress: options.onProgress });
+      const file = await downloadToFile({ ...download, etag: undefined }, destFile, { signal, onProgress: options.onProgress, expectedSize: options.expectedSize });
       return { path: file.path, size: file.size, source: 'single-file-endpoint' };
     } catch (error) {
       if (!(error instanceof GitLabError && SINGLE_FILE_FALLBACK_REASONS.has(error.reason)) || signal?.aborted) throw error;

@@ -8,3 +8,4 @@ export { extractRemoteEntry, listRemoteZip, openRemoteZip, type RangeReader } fr
 export { ArchiveTree, type ArchiveTreeNode } from './tree';
 export type { ZipArchive, ExtractEntryOptions, OpenArchiveOptions } from './zipArchive';
 export type { ArchiveEntry } from './zipEntries';
+export { ArchiveEntryTooLargeError, DEFAULT_PREVIEW_MAX_BYTES, findArchiveEntry, readArchiveEntry, type ReadEntryOptions } from './preview';
