@@ -2,6 +2,7 @@ import { open } from 'node:fs/promises';
 import * as vscode from 'vscode';
 import { type ArchiveBrowser, entryDestination } from '../../gitlab/archive/browse';
 import { registerCommand } from '../commands/register';
+import { prepareIgnoredFolder } from '../ignoredFolder';
 import type { Services } from '../services';
 import { ArchiveEntryNode } from '../tree/nodes';
 import { artifactsFolder, mayWrite } from './destination';
@@ -10,7 +11,7 @@ import { automationOptions, resolveArtifactsTarget, targetTitle } from './target
 
 /**
  * "Download Artifact File…": one file of a job's archive, written at its own path under the artifacts
- * folder, then opened when it is text or revealed otherwise. From an archive entry in the tree, or named
+ * folder (kept out of Source Control by its `.gitignore`), then opened when it is text or revealed otherwise. From an archive entry in the tree, or named
  * by path. Automation: `(project, job | { jobId } | { ref, job }, { path, overwrite: true })`; returns the
  * file written.
  */
@@ -27,6 +28,7 @@ export function registerDownloadArtifactFile(services: Services, browser: Archiv
     const destination = entryDestination(folder, entryPath);
     if (!(await mayWrite(destination, entryPath, options.overwrite))) return undefined;
 
+    await prepareIgnoredFolder(folder, { owned: true });
     const gitlab = await services.gitlabFor(target.project);
     const file = await withDownloadProgress(`Downloading ${entryPath} from the artifacts of ${targetTitle(target)}`, (signal, onProgress) =>
       browser.fetchFile(gitlab, target.project.projectPath, target.selector, entryPath, destination, { signal, onProgress }),

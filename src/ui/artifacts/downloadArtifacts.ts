@@ -2,6 +2,7 @@ import * as vscode from 'vscode';
 import { downloadArchiveInto } from '../../gitlab/archive/download';
 import { notify } from '../commands/actions/shared';
 import { registerCommand } from '../commands/register';
+import { prepareIgnoredFolder } from '../ignoredFolder';
 import type { Services } from '../services';
 import { artifactsFolder, displayPath, mayWrite } from './destination';
 import { withDownloadProgress } from './progress';
@@ -16,7 +17,8 @@ export interface DownloadedArtifacts {
 }
 
 /**
- * "Download Artifacts…": the job's archive, downloaded and extracted into the folder the settings name.
+ * "Download Artifacts…": the job's archive, downloaded and extracted into the folder the settings name,
+ * which gets a `.gitignore` of `*` so it stays out of Source Control.
  * Automation: `(project, job | { jobId } | { ref, job }, { overwrite: true })`; returns what was written.
  */
 export function registerDownloadArtifacts(services: Services): void {
@@ -36,6 +38,8 @@ export function registerDownloadArtifacts(services: Services): void {
         onProgress,
       }),
     );
+    // After placement: a whole download replaces the folder.
+    await prepareIgnoredFolder(result.destDir, { owned: true });
     const files = result.entries.filter((entry) => entry.type === 'file').length;
     services.log.info(`Downloaded the artifacts of ${title} (${result.archiveBytes} bytes, ${files} files) to ${result.destDir}`);
     announce(services, `Downloaded ${files} ${files === 1 ? 'file' : 'files'} of ${title} to ${displayPath(result.destDir)}.`, result.destDir);

@@ -1,5 +1,5 @@
 import { createWriteStream } from 'node:fs';
-import { mkdir, rename, rm } from 'node:fs/promises';
+import { rename, rm } from 'node:fs/promises';
 import * as path from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import * as vscode from 'vscode';
@@ -9,12 +9,14 @@ import { jobCapabilities } from '../../gitlab/status';
 import { notify } from '../commands/actions/shared';
 import { resolveJob } from '../commands/pick';
 import { registerCommand } from '../commands/register';
+import { prepareIgnoredFolder } from '../ignoredFolder';
 import type { ProjectContext, Services } from '../services';
 import { formatBytes } from '../tree/nodes';
 
 /**
  * "Save Raw Job Log…": the log as GitLab keeps it (escape sequences and section markers included), streamed
- * to a file, by default `.gitlab/logs/<job>-<id>.log` in the workspace; then offers to open it. Automation:
+ * to a file, by default `.gitlab/logs/<job>-<id>.log` in the workspace (a folder created when missing, with a
+ * `.gitignore` of `*` so saved logs stay out of Source Control); then offers to open it. Automation:
  * `(project, job, targetPath)` skips the save dialog and gets the file's Uri back.
  */
 export function registerSaveRawJobLog(services: Services): void {
@@ -22,15 +24,19 @@ export function registerSaveRawJobLog(services: Services): void {
     const target = await resolveJob(services, args, (job) => jobCapabilities(job).hasTrace, 'Save the log of which job?');
     if (!target) return undefined;
     const { project, job } = target;
+    const defaultFile = defaultLogFile(project, job);
     const given = args[2];
     const file =
       typeof given === 'string'
         ? vscode.Uri.file(given)
         : given instanceof vscode.Uri
           ? given
-          : await vscode.window.showSaveDialog({ defaultUri: defaultLogFile(project, job), filters: { 'Job logs': ['log'] }, saveLabel: 'Save Log' });
+          : await vscode.window.showSaveDialog({ defaultUri: defaultFile, filters: { 'Job logs': ['log'] }, saveLabel: 'Save Log' });
     if (!file) return undefined;
     if (file.scheme !== 'file') throw new Error(`Job logs can be saved to files on disk only, not to ${file.scheme}: addresses`);
+    // The default folder is the extension's: kept out of Source Control even when it exists already.
+    const folder = path.dirname(file.fsPath);
+    await prepareIgnoredFolder(folder, { owned: defaultFile !== undefined && path.dirname(defaultFile.fsPath) === folder });
     const gitlab = await services.gitlabFor(project);
     const bytes = await vscode.window.withProgress(
       { location: vscode.ProgressLocation.Notification, title: `Saving the log of ${job.name} #${job.id}…`, cancellable: true },
@@ -61,7 +67,6 @@ async function saveTrace(gitlab: GitLab, project: ProjectContext, job: Job, file
   const onCancel = cancellation.onCancellationRequested(() => abort.abort());
   const partial = `${file}.part`;
   try {
-    await mkdir(path.dirname(file), { recursive: true });
     const response = await gitlab.jobs.trace(project.projectPath, job.id, { signal: abort.signal });
     const output = createWriteStream(partial);
     await pipeline(response.body, output, { signal: abort.signal });

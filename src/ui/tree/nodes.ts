@@ -2,6 +2,7 @@ import * as vscode from 'vscode';
 import type { ArtifactEntry, Bridge, Job, Pipeline, PipelineDetail, Status } from '../../gitlab/models';
 import { type MergeRequestRef, parseMergeRequestRef, refLabel } from '../../gitlab/mergeRequests';
 import { elapsedSeconds, formatDuration, jobCapabilities, pipelineCapabilities } from '../../gitlab/status';
+import { artifactUri } from '../artifacts/artifactUri';
 import type { ProjectContext } from '../services';
 import { statusIcon, statusLabel } from './statusIcons';
 import { jobTooltip, pipelineTooltip } from './tooltips';
@@ -216,10 +217,12 @@ export class ArchiveEntryNode {
     const isFolder = this.type === 'directory';
     const item = new vscode.TreeItem(name, isFolder ? vscode.TreeItemCollapsibleState.Collapsed : vscode.TreeItemCollapsibleState.None);
     item.id = this.id;
-    item.resourceUri = vscode.Uri.parse(`gitlab-artifact:/${this.job.id}/${this.path}`);
+    item.resourceUri = artifactUri({ instanceUrl: this.project.instanceUrl, projectPath: this.project.projectPath, jobId: this.job.id, entryPath: this.path });
     item.iconPath = isFolder ? vscode.ThemeIcon.Folder : vscode.ThemeIcon.File;
     item.description = isFolder ? undefined : formatBytes(this.size);
     item.contextValue = isFolder ? 'artifactFolder' : 'artifactFile';
+    // A click opens the file read-only, without downloading it into the workspace.
+    if (!isFolder) item.command = { command: 'gitlabCiLens.openArtifactFile', title: 'Open', arguments: [this] };
     return item;
   }
 }

@@ -1,0 +1,29 @@
+import * as vscode from 'vscode';
+import { DEFAULT_PREVIEW_MAX_BYTES } from '../../gitlab/archive/preview';
+import { registerCommand } from '../commands/register';
+import type { Services } from '../services';
+import { ArchiveEntryNode, formatBytes } from '../tree/nodes';
+import { artifactUri } from './artifactUri';
+
+/**
+ * "Open Artifact File": a file inside a job's archive opened read-only, the way VS Code opens its kind
+ * (text editor, image preview, binary notice), through ArtifactFileSystem: nothing lands in the workspace.
+ * The tree runs it on a click; a file over the preview cap is offered as a download instead. Returns the
+ * address opened.
+ */
+export function registerOpenArtifactFile(services: Services): void {
+  registerCommand(services, 'gitlabCiLens.openArtifactFile', 'Open artifact file', async (node: unknown): Promise<vscode.Uri | undefined> => {
+    if (!(node instanceof ArchiveEntryNode) || node.type !== 'file') return undefined;
+    if (node.size > DEFAULT_PREVIEW_MAX_BYTES) {
+      const answer = await vscode.window.showWarningMessage(
+        `${node.path} is ${formatBytes(node.size)}, more than the ${formatBytes(DEFAULT_PREVIEW_MAX_BYTES)} an editor preview reads. Download it instead?`,
+        'Download',
+      );
+      if (answer === 'Download') await vscode.commands.executeCommand('gitlabCiLens.downloadArtifactFile', node);
+      return undefined;
+    }
+    const uri = artifactUri({ instanceUrl: node.project.instanceUrl, projectPath: node.project.projectPath, jobId: node.job.id, entryPath: node.path });
+    await vscode.commands.executeCommand('vscode.open', uri, { preview: true });
+    return uri;
+  });
+}
