@@ -15,6 +15,7 @@ import type { ProjectContext, Services } from '../../src/ui/services';
 import type { ArchiveEntryNode, TreeNode } from '../../src/ui/tree/nodes';
 import { type FakeGitLab, type JobRecord, startFakeGitLab } from '../fake-gitlab';
 import { fakePng } from '../fake-gitlab/zips';
+import { takeScreenshot } from './screenshot';
 import { FAKE_PORT_VARIABLE, PROJECT_PATH } from './setup';
 import { waitFor } from './waitFor';
 
@@ -93,7 +94,8 @@ describe('artifact preview and downloads kept out of Source Control', function (
 
   it('opens a text file of an archive read-only in an editor, writing nothing to the workspace', async function () {
     const statusBefore = gitStatus('--ignored');
-    const uri = await click(await archiveEntry('reports/summary.txt'));
+    const node = await archiveEntry('reports/summary.txt');
+    const uri = await click(node);
 
     assert.equal(uri?.scheme, 'gitlab-artifact');
     const editor = await waitFor(() => (vscode.window.activeTextEditor?.document.uri.toString() === uri.toString() ? vscode.window.activeTextEditor : undefined), 'the file in an editor');
@@ -101,6 +103,11 @@ describe('artifact preview and downloads kept out of Source Control', function (
     assert.equal(path.basename(editor.document.uri.path), 'summary.txt', 'titled by its own name');
     await assert.rejects(Promise.resolve(vscode.workspace.fs.writeFile(uri, Buffer.from('changed'))), /read-only|NoPermissions/i);
     assert.equal(gitStatus('--ignored'), statusBefore, 'nothing written to the workspace');
+
+    // For README: the file beside its row in the tree.
+    await vscode.commands.executeCommand('gitlabCiLens.pipelines.focus');
+    assert.ok(await services.tree.revealById(node.id), 'the row shows in the tree');
+    await takeScreenshot('artifact-preview', { waitFor: '.monaco-editor' });
   });
 
   it('opens an image in VS Code\'s own image preview', async function () {
