@@ -142,14 +142,23 @@ describe('artifact preview and downloads kept out of Source Control', function (
     assert.match(warnings[0], /^reports\/huge\.bin is 30(\.0)? MB, more than the 20(\.0)? MB an editor preview reads\. Download it instead\?$/);
   });
 
-  it('downloads artifacts and saves a raw log into folders of their own that git ignores', async function () {
-    const downloaded = await vscode.commands.executeCommand<DownloadedArtifacts | undefined>('gitlabCiLens.downloadArtifacts', project, build, { overwrite: true });
+  it('downloads artifacts (the zip kept too) and saves a raw log into folders of their own that git ignores', async function () {
+    const settings = vscode.workspace.getConfiguration('gitlabCiLens');
+    await settings.update('artifacts.keepZip', true, vscode.ConfigurationTarget.Global);
+    let downloaded: DownloadedArtifacts | undefined;
+    try {
+      await waitFor(() => services.settings.keepArtifactZip, 'the setting read');
+      downloaded = await vscode.commands.executeCommand<DownloadedArtifacts | undefined>('gitlabCiLens.downloadArtifacts', project, build, { overwrite: true });
+    } finally {
+      await settings.update('artifacts.keepZip', undefined, vscode.ConfigurationTarget.Global);
+    }
     const single = await vscode.commands.executeCommand<{ file: string } | undefined>('gitlabCiLens.downloadArtifactFile', project, { ref: 'main', job: 'build' }, { path: 'reports/summary.txt', overwrite: true });
     const logFile = path.join(workspaceFolder, '.gitlab', 'logs', `build-${build.id}.log`);
     const saved = await vscode.commands.executeCommand<vscode.Uri | undefined>('gitlabCiLens.saveRawJobLog', project, build, logFile);
 
-    assert.ok(downloaded && single && saved, 'all three written');
-    for (const folder of [downloaded.folder, path.dirname(path.dirname(single.file)), path.dirname(logFile)]) {
+    assert.ok(downloaded?.zipFile && single && saved, 'all three written, and the zip kept');
+    const artifactsRoot = path.join(workspaceFolder, '.gitlab', 'artifacts');
+    for (const folder of [artifactsRoot, downloaded.folder, path.dirname(path.dirname(single.file)), path.dirname(logFile)]) {
       assert.equal(await readFile(path.join(folder, '.gitignore'), 'utf8'), IGNORE_EVERYTHING, `${folder} has its .gitignore`);
     }
     assert.equal(await readFile(single.file, 'utf8'), SUMMARY);

@@ -1,5 +1,6 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
+import { prepareIgnoredFolder } from '../ignoredFolder';
 import type { Services } from '../services';
 import { type ArtifactsTarget } from './target';
 
@@ -8,11 +9,45 @@ import { type ArtifactsTarget } from './target';
  * and `${jobName}` filled in, relative to the project's repository, else to the workspace folder (asked
  * when there are several). Undefined when the user dismissed the question.
  */
-export async function artifactsFolder(services: Services, target: ArtifactsTarget): Promise<string | undefined> {
-  const relativeFolder = fillFolderTemplate(services.settings.artifactsDownloadFolder, target);
-  if (path.isAbsolute(relativeFolder)) return relativeFolder;
+export async function artifactsFolder(services: Services, target: ArtifactsTarget): Promise<ArtifactsFolder | undefined> {
+  const template = services.settings.artifactsDownloadFolder;
+  const relativeFolder = fillFolderTemplate(template, target);
+  if (path.isAbsolute(relativeFolder)) return { path: relativeFolder };
   const base = await baseFolder(target);
-  return base && path.join(base, relativeFolder);
+  if (!base) return undefined;
+  const root = templateRoot(template);
+  return { path: path.join(base, relativeFolder), ...(root === undefined ? {} : { root: path.join(base, root) }) };
+}
+
+export interface ArtifactsFolder {
+  /** Absolute: where this job's artifacts go. */
+  readonly path: string;
+  /**
+   * Absolute: the template's fixed leading folders inside the workspace (`.gitlab/artifacts` by default), which
+   * hold every job's folder and the zips `artifacts.keepZip` keeps beside them. Absent for an absolute template
+   * or one that starts with a variable.
+   */
+  readonly root?: string;
+}
+
+/** The leading folders of a relative template before any `${…}`; undefined when there are none. */
+function templateRoot(template: string): string | undefined {
+  if (path.isAbsolute(template)) return undefined;
+  const fixed: string[] = [];
+  for (const segment of path.normalize(template).split(/[\\/]/)) {
+    if (segment.includes('${') || segment === '..') break;
+    fixed.push(segment);
+  }
+  const root = fixed.filter((segment) => segment !== '' && segment !== '.');
+  return root.length === 0 ? undefined : path.join(...root);
+}
+
+/**
+ * Keeps downloads out of Source Control (see prepareIgnoredFolder): the root gets a `.gitignore` when the
+ * extension creates it (an existing folder of the user's is left alone), before anything is written.
+ */
+export async function prepareArtifactsRoot(folder: ArtifactsFolder): Promise<void> {
+  if (folder.root !== undefined) await prepareIgnoredFolder(folder.root, { owned: false });
 }
 
 /**

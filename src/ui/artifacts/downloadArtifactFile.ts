@@ -5,7 +5,7 @@ import { registerCommand } from '../commands/register';
 import { prepareIgnoredFolder } from '../ignoredFolder';
 import type { Services } from '../services';
 import { ArchiveEntryNode } from '../tree/nodes';
-import { artifactsFolder, mayWrite } from './destination';
+import { artifactsFolder, mayWrite, prepareArtifactsRoot } from './destination';
 import { withDownloadProgress } from './progress';
 import { automationOptions, resolveArtifactsTarget, targetTitle } from './target';
 
@@ -25,10 +25,11 @@ export function registerDownloadArtifactFile(services: Services, browser: Archiv
     if (entryPath === undefined) return undefined;
     const folder = await artifactsFolder(services, target);
     if (!folder) return undefined;
-    const destination = entryDestination(folder, entryPath);
+    const destination = entryDestination(folder.path, entryPath);
     if (!(await mayWrite(destination, entryPath, options.overwrite))) return undefined;
 
-    await prepareIgnoredFolder(folder, { owned: true });
+    await prepareArtifactsRoot(folder);
+    await prepareIgnoredFolder(folder.path, { owned: true });
     const gitlab = await services.gitlabFor(target.project);
     const file = await withDownloadProgress(`Downloading ${entryPath} from the artifacts of ${targetTitle(target)}`, (signal, onProgress) =>
       browser.fetchFile(gitlab, target.project.projectPath, target.selector, entryPath, destination, { signal, onProgress }),

@@ -4,7 +4,7 @@ import { notify } from '../commands/actions/shared';
 import { registerCommand } from '../commands/register';
 import { prepareIgnoredFolder } from '../ignoredFolder';
 import type { Services } from '../services';
-import { artifactsFolder, displayPath, mayWrite } from './destination';
+import { artifactsFolder, displayPath, mayWrite, prepareArtifactsRoot } from './destination';
 import { withDownloadProgress } from './progress';
 import { automationOptions, resolveArtifactsTarget, targetTitle } from './target';
 
@@ -17,20 +17,21 @@ export interface DownloadedArtifacts {
 }
 
 /**
- * "Download Artifacts…": the job's archive, downloaded and extracted into the folder the settings name,
- * which gets a `.gitignore` of `*` so it stays out of Source Control.
+ * "Download Artifacts…": the job's archive, downloaded and extracted into the folder the settings name;
+ * that folder and the artifacts root get a `.gitignore` of `*` so they stay out of Source Control.
  * Automation: `(project, job | { jobId } | { ref, job }, { overwrite: true })`; returns what was written.
  */
 export function registerDownloadArtifacts(services: Services): void {
   registerCommand(services, 'gitlabCiLens.downloadArtifacts', 'Download artifacts', async (...args: unknown[]): Promise<DownloadedArtifacts | undefined> => {
     const target = await resolveArtifactsTarget(services, args);
     if (!target) return undefined;
-    const folder = await artifactsFolder(services, target);
-    if (!folder || !(await mayWrite(folder, 'The artifacts folder', automationOptions<{ overwrite: boolean }>(args).overwrite))) return undefined;
+    const destination = await artifactsFolder(services, target);
+    if (!destination || !(await mayWrite(destination.path, 'The artifacts folder', automationOptions<{ overwrite: boolean }>(args).overwrite))) return undefined;
+    await prepareArtifactsRoot(destination);
     const gitlab = await services.gitlabFor(target.project);
     const title = targetTitle(target);
     const result = await withDownloadProgress(`Downloading the artifacts of ${title}`, (signal, onProgress) =>
-      downloadArchiveInto(gitlab, target.project.projectPath, target.selector, folder, {
+      downloadArchiveInto(gitlab, target.project.projectPath, target.selector, destination.path, {
         overwrite: true, // asked above
         keepZip: services.settings.keepArtifactZip,
         expectedSize: target.job?.artifacts_file?.size,
