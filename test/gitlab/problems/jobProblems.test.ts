@@ -1,11 +1,13 @@
 import * as assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { GitLab } from '../../../src/gitlab';
 import { findJobProblems } from '../../../src/gitlab/problems/jobProblems';
 import { type FakeGitLab, startFakeGitLab } from '../../fake-gitlab';
+import { demoLintLog } from '../../fake-gitlab/demo-logs';
 
-const FIXTURES = path.resolve(__dirname, '..', '..', '..', '..', 'test', 'gitlab', 'problems', 'fixtures');
+const REPO = path.resolve(__dirname, '..', '..', '..', '..');
+const FIXTURES = path.join(REPO, 'test', 'gitlab', 'problems', 'fixtures');
 const PROJECT = 'demo-group/demo-app';
 /** The files of the workspace these tests pretend to have. */
 const WORKSPACE = new Set(['src/checkout.ts', 'src/format.ts']);
@@ -35,6 +37,16 @@ describe("a job's problems, from its log over HTTP", () => {
     assert.equal(found.projectDir, '/builds/demo-group/demo-app');
     assert.equal(found.dropped, 0);
     assert.equal(found.capped, false);
+  });
+
+  it("traces the demo's failing lint job to the type error and the lint error in demo/workspace/src", async () => {
+    setLog(demoLintLog(jobId));
+    const demoWorkspace = path.join(REPO, 'demo', 'workspace');
+    const found = await findJobProblems(gitlab, PROJECT, PROJECT, jobId, { exists: (relative) => Promise.resolve(existsSync(path.join(demoWorkspace, relative))) });
+    assert.deepEqual(found.problems.map((p) => `${p.path}:${p.line}:${p.column} ${p.code}`), ['src/checkout.ts:14:9 TS2322', 'src/format.ts:9:9 @typescript-eslint/no-unused-vars']);
+    const lineOf = (file: string, line: number) => readFileSync(path.join(demoWorkspace, file), 'utf8').split('\n')[line - 1];
+    assert.match(lineOf('src/checkout.ts', 14) ?? '', /const total: number = orderTotal\(order\)\.toFixed\(2\)/);
+    assert.match(lineOf('src/format.ts', 9) ?? '', /const separator = /);
   });
 
   it('drops what points outside the workspace or at files it does not have', async () => {
