@@ -11,6 +11,7 @@ import type { OpenedLog } from '../../src/ui/logs/logDocuments';
 import type { ProjectContext, Services } from '../../src/ui/services';
 import { type FakeGitLab, startFakeGitLab } from '../fake-gitlab';
 import { demoLintLog } from '../fake-gitlab/demo-logs';
+import { takeScreenshot } from './screenshot';
 import { FAKE_PORT_VARIABLE, PROJECT_PATH } from './setup';
 import { waitFor } from './waitFor';
 
@@ -71,6 +72,13 @@ describe('CI problems and log navigation', function () {
     assert.deepEqual(shown, ['src/checkout.ts:14:9 TS2322 GitLab CI: lint', 'src/format.ts:9:9 @typescript-eslint/no-unused-vars GitLab CI: lint']);
     assert.ok(found.every(({ uri }) => uri.fsPath.startsWith(folder.fsPath)), 'nothing outside the workspace');
     assert.equal(found.find(({ uri }) => uri.path.endsWith('checkout.ts'))?.d.severity, vscode.DiagnosticSeverity.Error);
+    // The README's picture: the failing line in the editor, the CI's entries in the Problems panel.
+    const source = await vscode.window.showTextDocument(vscode.Uri.joinPath(folder, 'src', 'checkout.ts'));
+    source.selection = new vscode.Selection(13, 8, 13, 8);
+    source.revealRange(source.selection, vscode.TextEditorRevealType.InCenter);
+    await vscode.commands.executeCommand('workbench.actions.view.problems');
+    await takeScreenshot('problems-from-ci', { waitFor: 'text=GitLab CI: lint' });
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
 
     await pipelineWithLint('success');
     await waitFor(async () => {

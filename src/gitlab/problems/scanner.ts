@@ -86,6 +86,15 @@ export class ProblemScanner {
     this.startContexts(line, index);
   }
 
+  /** How many problems were found so far, and the newest of them. */
+  get count(): number {
+    return this.found.length;
+  }
+
+  get newest(): LogProblem | undefined {
+    return this.found[this.found.length - 1];
+  }
+
   result(): ScanResult {
     return { problems: this.found, capped: this.capped, longLines: this.longLines, ...(this.projectDir === undefined ? {} : { projectDir: this.projectDir }) };
   }

@@ -141,10 +141,9 @@ export class LogDocumentModel {
   }
 
   private flagErrors(line: RenderedLine, number: number): void {
-    const before = this.scanner.result().problems.length;
+    const before = this.scanner.count;
     this.scanner.push(line.text);
-    const problems = this.scanner.result().problems;
-    if (problems.length > before && problems[problems.length - 1]?.severity === 'error' && this.matchedErrors.length < MAX_ERROR_LINES) this.matchedErrors.push(number);
+    if (this.scanner.count > before && this.scanner.newest?.severity === 'error' && this.matchedErrors.length < MAX_ERROR_LINES) this.matchedErrors.push(number);
     else if (line.kind === 'text' && this.redLines.length < MAX_ERROR_LINES && line.spans.some((span) => styleClasses(span.style).some((name) => RED_CLASSES.has(name)))) this.redLines.push(number);
   }
 
