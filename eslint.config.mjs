@@ -10,7 +10,7 @@ const noVscode = {
 };
 
 export default tseslint.config(
-  { ignores: ['node_modules/', 'dist/', 'out/', '.vscode-test/', 'bench/.data/'] },
+  { ignores: ['node_modules/', 'dist/', 'out/', '.vscode-test/', 'bench/.data/', 'demo/workspace/'] },
   js.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,
   {

@@ -10,6 +10,7 @@ import { runEconomyBench } from './economy';
 import { type FollowBenchRow, runFollowBench } from './logs/followBench';
 import { runLogMemoryBench } from './logs/memoryBench';
 import { runPipelineListingBench } from './pipelineJobs';
+import { matchingSection, runMatchingBench } from './problems/matchingBench';
 import { renderReport, type ResultRow, type Section } from './report';
 import { formatBytes } from './stats';
 
@@ -40,6 +41,7 @@ const measures: { title: string; run: () => Promise<Section | Section[]> }[] = [
   { title: 'Log memory', run: () => runLogMemoryBench(log) },
   { title: 'Activation', run: () => runActivationBench(log) },
   { title: 'Idle economy', run: () => runEconomyBench(log) },
+  { title: 'Problem matching', run: () => Promise.resolve(matchingSection(runMatchingBench(log))) },
 ];
 
 /** Goals on bytes on the wire ÷ log bytes: slices move each byte once; a whole-log GitLab pays each change. */

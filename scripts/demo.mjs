@@ -34,7 +34,7 @@ await progress('Bundling the fake GitLab', () =>
   Promise.all([
     bundleForNode({
       stdin: {
-        contents: "export { startFakeGitLab } from './test/fake-gitlab/index'; export { SimulatedRunner } from './test/fake-gitlab/simulated-runner';",
+        contents: "export { startFakeGitLab } from './test/fake-gitlab/index'; export { SimulatedRunner } from './test/fake-gitlab/simulated-runner'; export { demoJobLog } from './test/fake-gitlab/demo-logs';",
         resolveDir: repoRoot,
         loader: 'ts',
       },
@@ -47,7 +47,7 @@ await progress('Bundling the fake GitLab', () =>
 await progress('Installing code-server and Chromium if missing (the first time takes a few minutes)', () => run('bash', ['scripts/vscode-test/install.sh']));
 
 const require = createRequire(import.meta.url);
-const { startFakeGitLab, SimulatedRunner } = require(fakeBundle);
+const { startFakeGitLab, SimulatedRunner, demoJobLog } = require(fakeBundle);
 
 const PROJECT = 'demo-group/demo-app';
 const NEW_PIPELINE_EVERY_MS = 20_000;
@@ -61,8 +61,10 @@ const runner = new SimulatedRunner({
   chunkIntervalMs: 300,
   pollIntervalMs: 1_000,
   concurrency: 2,
-  // Every other pipeline fails its unit tests, so the demo shows failures, retries and skipped stages too.
-  outcome: (job) => (job.job_info.name === 'test:unit' && pipelinesStarted % 2 === 0 ? { status: 'failed', failureReason: 'script_failure' } : { status: 'success' }),
+  // Every other pipeline fails its unit tests and lint, so the demo shows failures, retries and skipped stages too.
+  outcome: (job) => (['test:unit', 'test:lint'].includes(job.job_info.name) && pipelinesStarted % 2 === 0 ? { status: 'failed', failureReason: 'script_failure' } : { status: 'success' }),
+  // In the same pipelines, lint fails on a type error and a lint error in demo/workspace/src (real tsc and ESLint output).
+  logFor: demoJobLog,
   onEvent: (event) => {
     if (event.type === 'error') console.error('[demo] runner:', event.error instanceof Error ? event.error.message : event.error);
   },

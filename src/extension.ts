@@ -8,6 +8,7 @@ import { registerCommands } from './ui/commands';
 import { importAccountFromEnvironment } from './ui/environmentAccount';
 import { Logger } from './ui/log';
 import { registerMcpServerProvider } from './ui/mcpServerProvider';
+import { registerCiProblems } from './ui/problems';
 import { Projects } from './ui/projects';
 import { Refresher } from './ui/refresher';
 import { registerRunners } from './ui/runners';
@@ -46,6 +47,7 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
   registerCommands(services);
   const runners = registerRunners(services);
   registerCertificateWarning(context, settings);
+  registerCiProblems(services);
 
   const updateContextKeys = () => {
     void vscode.commands.executeCommand('setContext', 'gitlabCiLens.signedIn', accounts.list().length > 0);

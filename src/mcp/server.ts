@@ -4,6 +4,7 @@ import { registerJobTools } from './jobTools';
 import { registerMergeRequestTools } from './mergeRequestTools';
 import { registerPipelineActions } from './pipelineActions';
 import { registerPipelineTools } from './pipelineTools';
+import { registerProblemTools } from './problemTools';
 import { registerRunnerTools } from './runnerTools';
 import type { ToolContext } from './tooling';
 
@@ -27,5 +28,6 @@ export function createServer(context: ToolContext): McpServer {
   registerJobTools(server, context);
   registerArtifactTools(server, context);
   registerRunnerTools(server, context);
+  registerProblemTools(server, context);
   return server;
 }

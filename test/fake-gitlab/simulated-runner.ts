@@ -23,6 +23,8 @@ export interface SimulatedRunnerOptions {
   concurrency?: number;
   /** How a job ends. Default: success. */
   outcome?: (job: RunnerJobPayload) => { status: 'success' | 'failed'; failureReason?: string };
+  /** A job's own log, in place of the next of `logs` (the demo's failing jobs print real tool output). */
+  logFor?: (job: RunnerJobPayload, status: 'success' | 'failed') => Buffer | undefined;
   onEvent?: (event: RunnerEvent) => void;
 }
 
@@ -114,6 +116,8 @@ export class SimulatedRunner {
   }
 
   private logFor(job: RunnerJobPayload, status: 'success' | 'failed'): Buffer {
+    const own = this.options.logFor?.(job, status);
+    if (own) return own;
     const body = this.logs[this.nextLog++ % this.logs.length];
     const header = `Running with gitlab-runner 17.0.0 (simulated)\n  on simulated-runner for job ${job.job_info.name} (#${job.id})\n`;
     const footer = status === 'success' ? '' : '\u001b[31;1mERROR: Job failed: exit code 1\n\u001b[0;m';

@@ -97,6 +97,7 @@ for (const generation of generations) {
       ['delete-artifacts-files-job', () => ({ job_id: withArchive().id })],
       ['expire-artifacts-files-project', () => ({})],
       ['gitlab_delete_pipeline', () => ({ pipeline_id: created })],
+      ['gitlab_get_job_problems', () => ({ job_id: job((candidate) => candidate.trace.size > 0).id })],
     ];
 
     it('answers every call with structured content that matches the declared schema', async function () {

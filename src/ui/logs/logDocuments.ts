@@ -36,6 +36,8 @@ interface OpenLog {
   refresh?: NodeJS.Timeout;
   /** Collapsed sections already folded once: the user may unfold them. */
   folded: Set<number>;
+  /** A failed job's log: put the cursor on its first error once the whole log is in. */
+  revealFirstError?: boolean;
 }
 
 /**
@@ -69,10 +71,17 @@ export class JobLogDocuments implements vscode.TextDocumentContentProvider, vsco
     const existing = this.logs.get(uri.toString());
     const log = existing && (existing.feed.active || existing.result?.outcome === 'finished') ? existing : this.follow(uri, project, job.id);
     log.model.setJob(job);
+    log.revealFirstError = job.status === 'failed';
     const document = await vscode.workspace.openTextDocument(uri);
     await vscode.window.showTextDocument(document, { preview: false });
     this.decorate(document, true);
+    this.revealFirstError(document, log);
     return { uri, done: log.feed.done };
+  }
+
+  /** What an open log document shows (its sections and error lines), for navigation. */
+  modelOf(uri: vscode.Uri): LogDocumentModel | undefined {
+    return this.logs.get(uri.toString())?.model;
   }
 
   provideTextDocumentContent(uri: vscode.Uri): string {
@@ -176,6 +185,20 @@ export class JobLogDocuments implements vscode.TextDocumentContentProvider, vsco
   private shown({ document, contentChanges }: vscode.TextDocumentChangeEvent): void {
     if (document.uri.scheme !== JOB_LOG_SCHEME) return;
     this.decorate(document, contentChanges.some((change) => change.range.start.line === 0));
+    const log = this.logs.get(document.uri.toString());
+    if (log) this.revealFirstError(document, log);
+  }
+
+  /** Once a failed job's whole log is in the document, its editor's cursor goes to the first error, not the top. */
+  private revealFirstError(document: vscode.TextDocument, log: OpenLog): void {
+    const line = log.model.firstErrorLine();
+    if (!log.revealFirstError || log.result?.outcome !== 'finished' || line === undefined || line >= document.lineCount) return;
+    const editor = vscode.window.visibleTextEditors.find((candidate) => candidate.document === document);
+    if (!editor) return;
+    log.revealFirstError = false;
+    const position = new vscode.Position(line, document.lineAt(line).firstNonWhitespaceCharacterIndex);
+    editor.selection = new vscode.Selection(position, position);
+    editor.revealRange(new vscode.Range(position, position), vscode.TextEditorRevealType.InCenter);
   }
 
   /**
