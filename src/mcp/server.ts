@@ -5,6 +5,7 @@ import { registerMergeRequestTools } from './mergeRequestTools';
 import { registerPipelineActions } from './pipelineActions';
 import { registerPipelineTools } from './pipelineTools';
 import { registerRunnerTools } from './runnerTools';
+import { registerTestReportTools } from './testReportTools';
 import type { ToolContext } from './tooling';
 
 export const SERVER_NAME = 'gitlab-ci-lens';
@@ -27,5 +28,6 @@ export function createServer(context: ToolContext): McpServer {
   registerJobTools(server, context);
   registerArtifactTools(server, context);
   registerRunnerTools(server, context);
+  registerTestReportTools(server, context);
   return server;
 }

@@ -97,6 +97,7 @@ for (const generation of generations) {
       ['delete-artifacts-files-job', () => ({ job_id: withArchive().id })],
       ['expire-artifacts-files-project', () => ({})],
       ['gitlab_delete_pipeline', () => ({ pipeline_id: created })],
+      ['gitlab_get_test_report', () => ({ pipeline_id: pushPipeline('main') })],
     ];
 
     it('answers every call with structured content that matches the declared schema', async function () {
