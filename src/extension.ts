@@ -11,6 +11,8 @@ import { registerMcpServerProvider } from './ui/mcpServerProvider';
 import { Projects } from './ui/projects';
 import { Refresher } from './ui/refresher';
 import { registerRunners } from './ui/runners';
+import { registerTestReports } from './ui/tests';
+import type { TestResultsPublisher } from './ui/tests/testResults';
 import type { RunnersTree } from './ui/runners/provider';
 import type { ProjectContext, Services } from './ui/services';
 import { Settings } from './ui/settings';
@@ -23,6 +25,7 @@ export interface ExtensionApi {
   services: Services;
   statusBar: PipelineStatusBar;
   runners: RunnersTree;
+  testResults: TestResultsPublisher;
 }
 
 /** Builds the services and registers views and commands. No network here: that waits for the view. */
@@ -45,6 +48,7 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
   const services: Services = { context, log, settings, accounts, projects, model, tree, refresher, traceCapabilities: new TraceCapabilities(), gitlabFor };
   registerCommands(services);
   const runners = registerRunners(services);
+  const testResults = registerTestReports(services);
   registerCertificateWarning(context, settings);
 
   const updateContextKeys = () => {
@@ -67,7 +71,7 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
 
   void projects.start();
   void importAccountFromEnvironment(accounts, log);
-  return { services, statusBar, runners };
+  return { services, statusBar, runners, testResults };
 }
 
 export function deactivate(): void {}
