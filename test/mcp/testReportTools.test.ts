@@ -2,7 +2,7 @@ import * as assert from 'node:assert/strict';
 import { GitLab } from '../../src/gitlab';
 import { type FakeGitLab, startFakeGitLab } from '../fake-gitlab';
 import type { SimulatedRunner } from '../fake-gitlab/simulated-runner';
-import { PROJECT, junitRunner, runBuildOf } from '../gitlab/tests/junitFixtures';
+import { PROJECT, junitRunner, runJobOf } from '../gitlab/tests/junitFixtures';
 import { type McpSession, ok, startDemoSession } from './harness';
 
 /** 25 failures whose traces run 50 lines; one prints the user's token, as a careless test might. */
@@ -24,7 +24,7 @@ describe('MCP server: gitlab_get_test_report', () => {
     const client = new GitLab({ instanceUrl: gitlab.url, token: gitlab.tokens.maintainer });
     pipelineId = (await client.pipelines.create(PROJECT, 'feature/login')).id;
     runner = junitRunner(gitlab, () => failingJunit(gitlab.tokens.maintainer));
-    await runBuildOf(gitlab, runner, pipelineId);
+    await runJobOf(gitlab, runner, pipelineId);
     session = await startDemoSession(gitlab);
   });
 

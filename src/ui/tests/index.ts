@@ -31,6 +31,7 @@ export function registerTestReports(services: Services): TestResultsPublisher {
     refreshNow: (project) => services.refresher.refreshNow(project),
     onDidRefresh: services.refresher.onDidRefresh,
   });
+  publisher.retryProfile = profile;
   services.context.subscriptions.push(store, publisher, profile);
   return publisher;
 }

@@ -26,6 +26,8 @@ export interface PublishedResult {
  */
 export class TestResultsPublisher implements vscode.Disposable {
   readonly controller = vscode.tests.createTestController('gitlabCiLens.tests', 'GitLab CI');
+  /** "Run": retries suites in GitLab (set once registered; see retrySuites.ts). */
+  retryProfile: vscode.TestRunProfile | undefined;
   private readonly publishedVersion = new Map<string, string>();
   private readonly suitesOf = new Map<string, vscode.TestItem[]>();
   private readonly results = new Map<string, PublishedResult>();

@@ -35,15 +35,15 @@ export function junitRunner(fake: FakeGitLab, junit: (name: string) => string): 
   });
 }
 
-/** Runs pending jobs (the seed has some of its own) until this pipeline's `build` has run and uploaded its report. */
-export async function runBuildOf(fake: FakeGitLab, runner: SimulatedRunner, pipelineId: number): Promise<void> {
-  const build = fake.state.findJobs({ pipelineId, name: 'build' })[0];
+/** Runs pending jobs (the seed has some of its own) until this pipeline's job `name` has run and uploaded its report. */
+export async function runJobOf(fake: FakeGitLab, runner: SimulatedRunner, pipelineId: number, name = 'build'): Promise<void> {
+  const job = fake.state.findJobs({ pipelineId, name })[0];
   for (let jobs = 0; jobs < 50; jobs++) {
     const ran = await runner.runNextJob();
-    if (ran?.job.id === build.id) return;
+    if (ran?.job.id === job.id) return;
     if (!ran) break;
   }
-  throw new Error(`the build job of pipeline ${pipelineId} did not run`);
+  throw new Error(`job ${name} of pipeline ${pipelineId} did not run`);
 }
 
 /** `count` cases, every 100th failing with a stack trace; one failure carries a trace of `hugeTraceBytes`. */

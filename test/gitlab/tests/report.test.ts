@@ -3,7 +3,7 @@ import { GitLab } from '../../../src/gitlab';
 import { MAX_OUTPUT_CHARS, normalizeReport } from '../../../src/gitlab/tests';
 import { type FakeGitLab, startFakeGitLab } from '../../fake-gitlab';
 import type { SimulatedRunner } from '../../fake-gitlab/simulated-runner';
-import { PROJECT, junitRunner, largeJunit, mixedJunit, runBuildOf } from './junitFixtures';
+import { PROJECT, junitRunner, largeJunit, mixedJunit, runJobOf } from './junitFixtures';
 
 /** Test reports as GitLab builds them from the JUnit files a runner uploads, read through the client. */
 describe('test reports', () => {
@@ -24,7 +24,7 @@ describe('test reports', () => {
   async function pipelineWithReport(junit: string): Promise<number> {
     const pipeline = await gitlab.pipelines.create(PROJECT, 'feature/login');
     runner = junitRunner(fake, () => junit);
-    await runBuildOf(fake, runner, pipeline.id);
+    await runJobOf(fake, runner, pipeline.id);
     return pipeline.id;
   }
 
