@@ -12,6 +12,7 @@ import { runLogMemoryBench } from './logs/memoryBench';
 import { runPipelineListingBench } from './pipelineJobs';
 import { renderReport, type ResultRow, type Section } from './report';
 import { formatBytes } from './stats';
+import { runTestReportBench } from './tests/testReportBench';
 
 const REPO_ROOT = join(__dirname, '../..');
 const DATA_DIR = join(REPO_ROOT, 'bench/.data');
@@ -40,6 +41,7 @@ const measures: { title: string; run: () => Promise<Section | Section[]> }[] = [
   { title: 'Log memory', run: () => runLogMemoryBench(log) },
   { title: 'Activation', run: () => runActivationBench(log) },
   { title: 'Idle economy', run: () => runEconomyBench(log) },
+  { title: 'Test reports', run: () => runTestReportBench(log) },
 ];
 
 /** Goals on bytes on the wire ÷ log bytes: slices move each byte once; a whole-log GitLab pays each change. */
