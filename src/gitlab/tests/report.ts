@@ -13,6 +13,9 @@ const STATUS_RANK: Record<TestStatus, number> = { error: 0, failed: 0, skipped: 
 
 /** GitLab's pipeline test reports; the cheap summary is `PipelinesApi.testReportSummary`. */
 export class TestReportsApi {
+  /** An unchanged report (a 304 gives back the same answer) stays the same object: callers tell "unchanged" with `===`. */
+  private readonly normalized = new WeakMap<TestReportResponse, TestReport>();
+
   constructor(private readonly client: GitLabClient) {}
 
   /**
@@ -21,7 +24,11 @@ export class TestReportsApi {
    */
   async report(project: ProjectRef, pipelineId: number, signal?: AbortSignal): Promise<TestReport> {
     const raw = await this.client.json<TestReportResponse>('GET', `${projectPath(project)}/pipelines/${pipelineId}/test_report`, { signal });
-    return normalizeReport(raw);
+    const known = this.normalized.get(raw);
+    if (known) return known;
+    const report = normalizeReport(raw);
+    this.normalized.set(raw, report);
+    return report;
   }
 }
 

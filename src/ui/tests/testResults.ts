@@ -29,6 +29,7 @@ export class TestResultsPublisher implements vscode.Disposable {
   /** "Run": retries suites in GitLab (set once registered; see retrySuites.ts). */
   retryProfile: vscode.TestRunProfile | undefined;
   private readonly publishedVersion = new Map<string, string>();
+  private readonly shownReports = new Map<string, TestReport>();
   private readonly suitesOf = new Map<string, vscode.TestItem[]>();
   private readonly results = new Map<string, PublishedResult>();
   private queue: Promise<void> = Promise.resolve();
@@ -81,7 +82,9 @@ export class TestResultsPublisher implements vscode.Disposable {
     this.publishedVersion.set(project.key, version);
     const summary = await this.store.summary(project, pipeline);
     if (!summary) return this.clear(project.key);
-    await this.showReport(project, pipeline, await this.store.report(project, pipeline));
+    const report = await this.store.report(project, pipeline);
+    if (this.shownReports.get(project.key) === report) return; // unchanged (GitLab answered 304): no new run
+    await this.showReport(project, pipeline, report);
   }
 
   /** Replaces the project's items with the report's and records a run with each case's result. */
@@ -110,6 +113,7 @@ export class TestResultsPublisher implements vscode.Disposable {
     for (const old of this.suitesOf.get(project.key) ?? []) this.controller.items.delete(old.id);
     for (const suiteItem of suites) this.controller.items.add(suiteItem);
     this.suitesOf.set(project.key, suites);
+    this.shownReports.set(project.key, report);
 
     const target = run ?? this.controller.createTestRun(new vscode.TestRunRequest(), `GitLab CI: pipeline #${pipeline.id}`, false);
     for (const [item, testCase, location, root] of outcomes) this.record(target, item, testCase, location, root);
@@ -135,11 +139,7 @@ export class TestResultsPublisher implements vscode.Disposable {
     for (const old of this.suitesOf.get(projectKey) ?? []) this.controller.items.delete(old.id);
     this.suitesOf.delete(projectKey);
     this.publishedVersion.delete(projectKey);
-  }
-
-  /** Forgets what was published, so the next pass republishes (after a retry). */
-  invalidate(projectKey: string): void {
-    this.publishedVersion.delete(projectKey);
+    this.shownReports.delete(projectKey);
   }
 
   dispose(): void {

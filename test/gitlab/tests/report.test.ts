@@ -53,6 +53,14 @@ describe('test reports', () => {
     assert.equal(suite.cases[2].output, 'message: no text');
   });
 
+  it('gives back the same report object while GitLab answers 304, so readers tell "unchanged" with ===', async () => {
+    const pipelineId = await pipelineWithReport(mixedJunit);
+    const first = await gitlab.testReports.report(PROJECT, pipelineId);
+    const second = await gitlab.testReports.report(PROJECT, pipelineId);
+    assert.equal(second, first);
+    assert.equal(fake.requests.filter((request) => request.path.endsWith('/test_report')).length, 2, 'asked twice: the second time conditionally');
+  });
+
   it('says when a JUnit file is not XML: a suite error and no cases', async () => {
     const pipelineId = await pipelineWithReport('<testsuites><testsuite name="x"><testcase name="a"></testsuite>');
     const report = await gitlab.testReports.report(PROJECT, pipelineId);
