@@ -13,6 +13,7 @@ import { runPipelineListingBench } from './pipelineJobs';
 import { matchingSection, runMatchingBench } from './problems/matchingBench';
 import { renderReport, type ResultRow, type Section } from './report';
 import { formatBytes } from './stats';
+import { runTestReportBench } from './tests/testReportBench';
 
 const REPO_ROOT = join(__dirname, '../..');
 const DATA_DIR = join(REPO_ROOT, 'bench/.data');
@@ -42,6 +43,7 @@ const measures: { title: string; run: () => Promise<Section | Section[]> }[] = [
   { title: 'Activation', run: () => runActivationBench(log) },
   { title: 'Idle economy', run: () => runEconomyBench(log) },
   { title: 'Problem matching', run: () => Promise.resolve(matchingSection(runMatchingBench(log))) },
+  { title: 'Test reports', run: () => runTestReportBench(log) },
 ];
 
 /** Goals on bytes on the wire ÷ log bytes: slices move each byte once; a whole-log GitLab pays each change. */

@@ -34,7 +34,7 @@ await progress('Bundling the fake GitLab', () =>
   Promise.all([
     bundleForNode({
       stdin: {
-        contents: "export { startFakeGitLab } from './test/fake-gitlab/index'; export { SimulatedRunner } from './test/fake-gitlab/simulated-runner'; export { demoJobLog } from './test/fake-gitlab/demo-logs';",
+        contents: "export { startFakeGitLab } from './test/fake-gitlab/index'; export { SimulatedRunner } from './test/fake-gitlab/simulated-runner'; export { demoJobLog } from './test/fake-gitlab/demo-logs'; export { demoJunitReport } from './test/fake-gitlab/demo-junit';",
         resolveDir: repoRoot,
         loader: 'ts',
       },
@@ -47,7 +47,7 @@ await progress('Bundling the fake GitLab', () =>
 await progress('Installing code-server and Chromium if missing (the first time takes a few minutes)', () => run('bash', ['scripts/vscode-test/install.sh']));
 
 const require = createRequire(import.meta.url);
-const { startFakeGitLab, SimulatedRunner, demoJobLog } = require(fakeBundle);
+const { startFakeGitLab, SimulatedRunner, demoJobLog, demoJunitReport } = require(fakeBundle);
 
 const PROJECT = 'demo-group/demo-app';
 const NEW_PIPELINE_EVERY_MS = 20_000;
@@ -65,6 +65,8 @@ const runner = new SimulatedRunner({
   outcome: (job) => (['test:unit', 'test:lint'].includes(job.job_info.name) && pipelinesStarted % 2 === 0 ? { status: 'failed', failureReason: 'script_failure' } : { status: 'success' }),
   // In the same pipelines, lint fails on a type error and a lint error in demo/workspace/src (real tsc and ESLint output).
   logFor: demoJobLog,
+  // The unit tests' JUnit report: two failures whose traces lead into demo/workspace's files when the job fails.
+  junitReport: demoJunitReport,
   onEvent: (event) => {
     if (event.type === 'error') console.error('[demo] runner:', event.error instanceof Error ? event.error.message : event.error);
   },

@@ -12,6 +12,8 @@ import { registerCiProblems } from './ui/problems';
 import { Projects } from './ui/projects';
 import { Refresher } from './ui/refresher';
 import { registerRunners } from './ui/runners';
+import { registerTestReports } from './ui/tests';
+import type { TestResultsPublisher } from './ui/tests/testResults';
 import type { RunnersTree } from './ui/runners/provider';
 import type { ProjectContext, Services } from './ui/services';
 import { Settings } from './ui/settings';
@@ -24,6 +26,7 @@ export interface ExtensionApi {
   services: Services;
   statusBar: PipelineStatusBar;
   runners: RunnersTree;
+  testResults: TestResultsPublisher;
 }
 
 /** Builds the services and registers views and commands. No network here: that waits for the view. */
@@ -46,6 +49,7 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
   const services: Services = { context, log, settings, accounts, projects, model, tree, refresher, traceCapabilities: new TraceCapabilities(), gitlabFor };
   registerCommands(services);
   const runners = registerRunners(services);
+  const testResults = registerTestReports(services);
   registerCertificateWarning(context, settings);
   registerCiProblems(services);
 
@@ -69,7 +73,7 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
 
   void projects.start();
   void importAccountFromEnvironment(accounts, log);
-  return { services, statusBar, runners };
+  return { services, statusBar, runners, testResults };
 }
 
 export function deactivate(): void {}

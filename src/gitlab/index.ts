@@ -4,6 +4,7 @@ import { JobsApi } from './jobs';
 import { MergeRequestsApi } from './mergeRequests';
 import { PipelinesApi } from './pipelines';
 import { RunnersApi } from './runners';
+import { TestReportsApi } from './tests/report';
 import { AccountApi } from './users';
 
 /** One GitLab instance, its API grouped as GitLab groups it, over one shared client. */
@@ -15,6 +16,7 @@ export class GitLab {
   readonly artifacts: ArtifactsApi;
   readonly runners: RunnersApi;
   readonly mergeRequests: MergeRequestsApi;
+  readonly testReports: TestReportsApi;
 
   constructor(options: GitLabClientOptions) {
     this.client = new GitLabClient(options);
@@ -24,6 +26,7 @@ export class GitLab {
     this.artifacts = new ArtifactsApi(this.client);
     this.runners = new RunnersApi(this.client);
     this.mergeRequests = new MergeRequestsApi(this.client);
+    this.testReports = new TestReportsApi(this.client);
   }
 }
 

@@ -6,6 +6,7 @@ import { registerPipelineActions } from './pipelineActions';
 import { registerPipelineTools } from './pipelineTools';
 import { registerProblemTools } from './problemTools';
 import { registerRunnerTools } from './runnerTools';
+import { registerTestReportTools } from './testReportTools';
 import type { ToolContext } from './tooling';
 
 export const SERVER_NAME = 'gitlab-ci-lens';
@@ -29,5 +30,6 @@ export function createServer(context: ToolContext): McpServer {
   registerArtifactTools(server, context);
   registerRunnerTools(server, context);
   registerProblemTools(server, context);
+  registerTestReportTools(server, context);
   return server;
 }

@@ -1,6 +1,7 @@
 import type { PipelineTemplate, RunnerType } from './model';
 import type { PipelineSource, Role, TokenScope } from './types';
 import { fakePng, type ZipContent } from './zips';
+import { demoUnitTestReport } from './demo-junit';
 
 export interface FixtureUser {
   id: number;
@@ -106,18 +107,8 @@ export interface Fixture {
   firstIds: { pipeline: number; job: number };
 }
 
-const junitXml = `<?xml version="1.0" encoding="UTF-8"?>
-<testsuites name="demo-app" tests="3" failures="1" time="1.204">
-  <testsuite name="cart" tests="3" failures="1" time="1.204">
-    <testcase classname="cart" name="adds an item" time="0.401"/>
-    <testcase classname="cart" name="removes an item" time="0.398"/>
-    <testcase classname="cart" name="applies a coupon" time="0.405">
-      <failure message="expected 90 to equal 85">AssertionError: expected 90 to equal 85
-    at Context.&lt;anonymous&gt; (test/cart.test.js:42:18)</failure>
-    </testcase>
-  </testsuite>
-</testsuites>
-`;
+// The unit tests' failing report, pointing into the demo workspace's files.
+const junitXml = demoUnitTestReport('failed');
 
 const appTemplate: PipelineTemplate = {
   stages: ['build', 'test', 'deploy'],

@@ -25,6 +25,8 @@ export interface SimulatedRunnerOptions {
   outcome?: (job: RunnerJobPayload) => { status: 'success' | 'failed'; failureReason?: string };
   /** A job's own log, in place of the next of `logs` (the demo's failing jobs print real tool output). */
   logFor?: (job: RunnerJobPayload, status: 'success' | 'failed') => Buffer | undefined;
+  /** The JUnit XML a job that declares a junit report uploads (gzipped). Default: one passing case. */
+  junitReport?: (job: RunnerJobPayload, status: 'success' | 'failed') => string;
   onEvent?: (event: RunnerEvent) => void;
 }
 
@@ -90,7 +92,7 @@ export class SimulatedRunner {
     const log = this.logFor(job, outcome.status);
     const appended = await this.appendLog(job, log);
     if (appended === 'canceled') return 'canceled';
-    if (outcome.status === 'success' || job.artifacts?.some((artifact) => artifact.when === 'always')) await this.uploadArtifacts(job);
+    if (outcome.status === 'success' || job.artifacts?.some((artifact) => artifact.when === 'always')) await this.uploadArtifacts(job, outcome.status);
     await new RunnerApi(this.gitlab.client).updateJob(job.id, job.token, { state: outcome.status, failureReason: outcome.failureReason, exitCode: outcome.status === 'success' ? 0 : 1 }, this.abort.signal);
     return outcome.status;
   }
@@ -128,7 +130,7 @@ export class SimulatedRunner {
   }
 
   /** A zip with a file per declared path (and a gzipped junit report when declared), as a runner uploads them. */
-  private async uploadArtifacts(job: RunnerJobPayload): Promise<void> {
+  private async uploadArtifacts(job: RunnerJobPayload, status: 'success' | 'failed'): Promise<void> {
     const declared = job.artifacts ?? [];
     if (declared.length === 0) return;
     const dir = await mkdtemp(path.join(tmpdir(), 'simulated-runner-'));
@@ -139,7 +141,7 @@ export class SimulatedRunner {
         if (type === 'archive') {
           await writeZip(file, archiveContent(job, artifact.paths ?? []));
         } else {
-          await writeFile(file, gzip(junitReport(job)));
+          await writeFile(file, gzip((this.options.junitReport ?? junitReport)(job, status)));
         }
         await new RunnerApi(this.gitlab.client).authorizeArtifact(job.id, job.token, { artifactType: type, artifactFormat: artifact.artifact_format ?? 'zip' }, this.abort.signal);
         await new RunnerApi(this.gitlab.client).uploadArtifact(job.id, job.token, {

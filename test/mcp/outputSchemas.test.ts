@@ -98,6 +98,7 @@ for (const generation of generations) {
       ['expire-artifacts-files-project', () => ({})],
       ['gitlab_delete_pipeline', () => ({ pipeline_id: created })],
       ['gitlab_get_job_problems', () => ({ job_id: job((candidate) => candidate.trace.size > 0).id })],
+      ['gitlab_get_test_report', () => ({ pipeline_id: pushPipeline('main') })],
     ];
 
     it('answers every call with structured content that matches the declared schema', async function () {

@@ -56,9 +56,9 @@ describe('MCP server: the pipeline tools agents expect', () => {
     assert.equal(multiProject?.downstream_pipeline?.project_id, deployService.id, 'the downstream project, to follow it there');
     assert.equal(multiProject?.stage, 'deploy');
 
-    // build and test:unit each uploaded the fixture's report: 3 cases, 1 failure.
+    // build and test:unit each uploaded the fixture's report: 4 cases, 2 failures.
     const report = data.test_report as { total: { count: number; failed: number; success: number }; suites: { name: string; failed_count: number }[] };
-    assert.deepEqual({ count: report.total.count, failed: report.total.failed, success: report.total.success }, { count: 6, failed: 2, success: 4 });
+    assert.deepEqual({ count: report.total.count, failed: report.total.failed, success: report.total.success }, { count: 8, failed: 4, success: 4 });
     assert.deepEqual(report.suites.map((suite) => suite.name).sort(), ['build', 'test:unit']);
 
     const childData = ok(await session.call('gitlab_get_pipeline', { pipeline_id: child.id }));

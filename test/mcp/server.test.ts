@@ -39,6 +39,7 @@ const EXPECTED_TOOLS: Record<string, Hints> = {
   gitlab_play_job: [false, false, false],
   gitlab_erase_job: [false, true, true],
   gitlab_get_job_problems: [true, false, true],
+  gitlab_get_test_report: [true, false, true],
 };
 
 describe('MCP server: tools, schemas, configuration', () => {

@@ -12,7 +12,15 @@ import { jobTooltip, pipelineTooltip } from './tooltips';
  * node and find the project, pipeline or job on it. Capabilities ride on `contextValue` as words that
  * package.json menus match (`viewItem =~ /\bjob\b.*\bretryable\b/`).
  */
-export type TreeNode = ProjectNode | PipelineNode | StageNode | JobNode | BridgeNode | ArtifactNode | ArchiveEntryNode | LoadMoreNode | MessageNode;
+export type TreeNode = ProjectNode | PipelineNode | StageNode | JobNode | BridgeNode | ArtifactNode | ArchiveEntryNode | LoadMoreNode | MessageNode | ContributedNode;
+
+/** A node another feature hangs under a pipeline (test reports): it knows its own look and its children. */
+export interface ContributedNode {
+  readonly kind: 'contributed';
+  readonly id: string;
+  toTreeItem(): vscode.TreeItem;
+  children(): Promise<ContributedNode[]>;
+}
 
 export class ProjectNode {
   readonly kind = 'project';

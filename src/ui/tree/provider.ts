@@ -4,10 +4,13 @@ import { compositeStatus, markRetried } from '../../gitlab/status';
 import { describeFailure } from '../failureMessages';
 import type { ProjectContext } from '../services';
 import type { PipelinesModel, ProjectPipelines } from './model';
-import { ArchiveEntryNode, ArtifactNode, BridgeNode, JobNode, LoadMoreNode, MessageNode, PipelineNode, ProjectNode, StageNode, type TreeNode } from './nodes';
+import { ArchiveEntryNode, ArtifactNode, BridgeNode, type ContributedNode, JobNode, LoadMoreNode, MessageNode, PipelineNode, ProjectNode, StageNode, type TreeNode } from './nodes';
 
 /** Children of an artifact archive or of a folder inside it; supplied by the artifacts feature. */
 export type ArchiveBrowser = (node: ArtifactNode | ArchiveEntryNode) => Promise<TreeNode[]>;
+
+/** Nodes shown first under a pipeline (its test report); supplied by that feature, which never throws. */
+export type PipelineContributions = (project: ProjectContext, pipeline: Pipeline) => Promise<ContributedNode[]>;
 
 /**
  * Projects → pipelines → stages → jobs (bridges → downstream pipelines, recursively) → artifacts → files.
@@ -21,6 +24,7 @@ export class PipelinesTree implements vscode.TreeDataProvider<TreeNode>, vscode.
   readonly onDidChangeTreeData = this.changed.event;
   readonly view: vscode.TreeView<TreeNode>;
   archiveBrowser: ArchiveBrowser | undefined;
+  pipelineContributions: PipelineContributions | undefined;
 
   constructor(private readonly model: PipelinesModel) {
     this.view = vscode.window.createTreeView('gitlabCiLens.pipelines', { treeDataProvider: this, showCollapseAll: true });
@@ -51,7 +55,9 @@ export class PipelinesTree implements vscode.TreeDataProvider<TreeNode>, vscode.
       case 'project':
         return this.pipelinesOf(this.model.stateOf(node.project) ?? { project: node.project, recent: [], hasMore: false });
       case 'pipeline':
-        return this.stagesOf(node);
+        return [...((await this.pipelineContributions?.(node.project, node.pipeline)) ?? []), ...(await this.stagesOf(node))];
+      case 'contributed':
+        return node.children();
       case 'stage':
         return node.jobs.map((job) => ('downstream_pipeline' in job ? new BridgeNode(node.parent.project, job, node.parent.id) : new JobNode(node.parent.project, job, node.parent.id)));
       case 'bridge':
