@@ -1,3 +1,5 @@
+import { describeNetworkFailure } from './network/failures';
+
 /**
  * Typed failures of GitLab requests. Callers branch on `reason` (derived from status codes and GitLab's
  * error codes, never from message text) to tell the user what to do next.
@@ -116,6 +118,8 @@ export function toGitLabError(cause: unknown, operation: string, signal?: AbortS
   if (signal?.aborted) return new GitLabAbortError(operation);
   const code = errorCode(cause);
   const detail = cause instanceof Error ? cause.message : String(cause);
+  const networkFailure = describeNetworkFailure(cause, code);
+  if (networkFailure) return new GitLabError('network', operation, `${operation}: ${networkFailure}`, { cause });
   if (cause instanceof Error && cause.name === 'AbortError') return new GitLabAbortError(operation);
   if (code && TIMEOUT_CODES.has(code)) return new GitLabError('timeout', operation, `${operation}: timed out (${detail})`, { cause, transient: true });
   if (code && NETWORK_CODES.has(code)) {
