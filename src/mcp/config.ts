@@ -2,7 +2,6 @@ import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import type { GitLabClientOptions, ProjectRef } from '../gitlab';
 import { CertificateFileError, ProxyConfigError, resolveNetwork } from '../gitlab/network';
-import { describeProxy, proxyFor } from '../gitlab/network/proxy';
 import { parseGitRemote, resolveProject } from '../gitlab/remote';
 
 const execFileAsync = promisify(execFile);
@@ -148,12 +147,4 @@ export async function loadNetwork(env: NodeJS.ProcessEnv): Promise<Pick<GitLabCl
     if (error instanceof ProxyConfigError || error instanceof CertificateFileError) throw new ConfigError(error.message);
     throw error;
   }
-}
-
-/** For the startup line: which proxy serves the instance, without its credentials. */
-export function describeRoute(instanceUrl: string, network: Pick<GitLabClientOptions, 'proxy'>): string {
-  const proxy = network.proxy;
-  const proxyUrl = new URL(instanceUrl).protocol === 'https:' ? proxy?.httpsProxy : proxy?.httpProxy;
-  if (!proxyUrl) return 'directly';
-  return proxyFor(new URL(instanceUrl), proxy ?? {}) ? `through the proxy at ${describeProxy(proxyUrl)}` : 'directly (NO_PROXY)';
 }

@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import { GitLab, type GitLabClientOptions } from '../gitlab';
 import { GitLabHttpError } from '../gitlab/errors';
+import { describeRoute } from '../gitlab/network/proxy';
 import type { Logger } from './log';
 import { clientNetwork } from './network/clientNetwork';
 import type { Settings } from './settings';
@@ -119,10 +120,12 @@ export class Accounts implements vscode.Disposable {
   }
 
   private async createClient(instanceUrl: string, token: string, limits: Pick<GitLabClientOptions, 'timeoutMs' | 'retry'> = {}): Promise<GitLab> {
+    const network = await clientNetwork(this.settings);
+    this.log.debug(`${instanceUrl}: reached ${describeRoute(instanceUrl, network.proxy)}`);
     return new GitLab({
       instanceUrl,
       token,
-      ...(await clientNetwork(this.settings)),
+      ...network,
       ...limits,
       userAgent: `gitlab-ci-lens/${(this.context.extension.packageJSON as { version: string }).version}`,
       onEvent: (event) => {

@@ -1,5 +1,6 @@
 import * as assert from 'node:assert/strict';
 import { type AuthenticatingProxy, type HttpsFakeGitLab, type TestCertificates, createTestCertificates, startAuthenticatingProxy, startHttpsFakeGitLab } from '../gitlab/network/corporateNetwork';
+import { mcpNetworkEnvironment } from '../../src/ui/network/mcpEnvironment';
 import { DEMO_PROJECT, type McpSession, allUserTokens, failed, ok, startSession } from './harness';
 
 const PROXY_PASSWORD = 'mcp-proxy-s3cret';
@@ -49,5 +50,13 @@ describe('MCP server behind a corporate proxy with a private CA (its environment
     ok(await session.call('gitlab_list_pipelines', {}));
     assert.equal(proxy.tunnels.length + proxy.refused, 0);
     assert.match(session.stderr(), /directly \(NO_PROXY\)/);
+  });
+
+  it('gets through with the environment the extension hands it from VS Code\'s http.proxy, http.noProxy and tls.caFile', async () => {
+    const env = mcpNetworkEnvironment({ httpProxy: proxy.urlWithCredentials, httpNoProxy: ['internal.example'], caFile: certificates.caFile }, { no_proxy: 'inherited.example' });
+    assert.equal(env.no_proxy, 'internal.example,inherited.example');
+    session = await start({ https_proxy: 'http://127.0.0.1:9', ...env });
+    ok(await session.call('gitlab_list_pipelines', {}));
+    assert.ok(proxy.tunnels.includes(`127.0.0.1:${new URL(gitlab.url).port}`));
   });
 });

@@ -60,6 +60,15 @@ export function describeProxy(proxyUrl: string | URL): string {
   return `${url.protocol}//${url.host}`;
 }
 
+/** How a client reaches `instanceUrl`, for a log line: directly, or through which proxy (never its credentials). */
+export function describeRoute(instanceUrl: string, options: ProxyOptions = {}): string {
+  const target = new URL(instanceUrl);
+  const configured = target.protocol === 'https:' ? options.httpsProxy : options.httpProxy;
+  if (!configured) return 'directly';
+  const proxy = proxyFor(target, options);
+  return proxy ? `through the proxy at ${describeProxy(proxy)}` : 'directly (NO_PROXY)';
+}
+
 const DEFAULT_PORTS: Record<string, number> = { 'http:': 80, 'https:': 443 };
 
 export function bypassesProxy(target: URL, noProxy: readonly string[]): boolean {

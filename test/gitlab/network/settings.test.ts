@@ -3,7 +3,7 @@ import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CertificateFileError, loadTrustedCertificates, resolveNetwork } from '../../../src/gitlab/network';
-import { ProxyConfigError, bypassesProxy, normalizeProxyUrl, proxyFor, proxyFromEnvironment } from '../../../src/gitlab/network/proxy';
+import { ProxyConfigError, bypassesProxy, describeRoute, normalizeProxyUrl, proxyFor, proxyFromEnvironment } from '../../../src/gitlab/network/proxy';
 import { createTestCertificates, type TestCertificates } from './corporateNetwork';
 
 describe('Network settings: proxies from settings and environment, CAs from every store', () => {
@@ -41,6 +41,10 @@ describe('Network settings: proxies from settings and environment, CAs from ever
     assert.ok(bypassesProxy(url('http://[::1]:80'), ['::1']));
     assert.ok(bypassesProxy(url('https://anything.example'), ['*']));
     assert.equal(proxyFor(url('http://plain.example'), { httpsProxy: 'http://p:1' }), undefined, 'an https proxy is not used for http targets');
+    const proxied = { httpsProxy: 'http://user:secret@proxy.corp:8080/', noProxy: ['internal.example'] };
+    assert.equal(describeRoute('https://gitlab.example', proxied), 'through the proxy at http://proxy.corp:8080');
+    assert.equal(describeRoute('https://gitlab.internal.example', proxied), 'directly (NO_PROXY)');
+    assert.equal(describeRoute('https://gitlab.example'), 'directly');
   });
 
   it('takes host:port as an http proxy and refuses other schemes without echoing the value', () => {
