@@ -25,15 +25,18 @@ export class GitLabError extends Error {
     /** What was asked, e.g. `POST /projects/42/jobs/7/retry` (never contains the token). */
     readonly operation: string,
     message: string,
-    options?: { cause?: unknown; transient?: boolean },
+    options?: { cause?: unknown; transient?: boolean; advice?: string },
   ) {
     super(message, options);
     this.name = 'GitLabError';
     this.transient = options?.transient ?? false;
+    this.advice = options?.advice;
   }
 
   /** A passing failure (reset, timeout): an idempotent request may be sent again. */
   readonly transient: boolean;
+  /** What went wrong and what to do, for the user, when the cause is known precisely (a proxy's 407, an unknown CA). */
+  readonly advice: string | undefined;
 }
 
 export class GitLabHttpError extends GitLabError {
@@ -119,7 +122,7 @@ export function toGitLabError(cause: unknown, operation: string, signal?: AbortS
   const code = errorCode(cause);
   const detail = cause instanceof Error ? cause.message : String(cause);
   const networkFailure = describeNetworkFailure(cause, code);
-  if (networkFailure) return new GitLabError('network', operation, `${operation}: ${networkFailure}`, { cause });
+  if (networkFailure) return new GitLabError('network', operation, `${operation}: ${networkFailure}`, { cause, advice: networkFailure });
   if (cause instanceof Error && cause.name === 'AbortError') return new GitLabAbortError(operation);
   if (code && TIMEOUT_CODES.has(code)) return new GitLabError('timeout', operation, `${operation}: timed out (${detail})`, { cause, transient: true });
   if (code && NETWORK_CODES.has(code)) {

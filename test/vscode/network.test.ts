@@ -36,8 +36,26 @@ describe('corporate network: system CA and an authenticating proxy', function ()
     await gitlab?.close();
   });
 
-  it('shows the pipelines, reached through the proxy, with no gitlabCiLens setting', async function () {
+  it('says the proxy asks for credentials, and which setting takes them', async function () {
     await http().update('proxy', proxy.url, vscode.ConfigurationTarget.Global);
+    const shown: string[] = [];
+    const window = vscode.window as unknown as { showErrorMessage: (message: string) => Thenable<undefined> };
+    const original = window.showErrorMessage;
+    window.showErrorMessage = (message: string) => {
+      shown.push(message);
+      return Promise.resolve(undefined);
+    };
+    try {
+      await vscode.commands.executeCommand('gitlabCiLens.addAccount', { instanceUrl: gitlab.url, token: gitlab.fake.tokens.maintainer });
+    } finally {
+      window.showErrorMessage = original;
+    }
+    assert.equal(shown.length, 1);
+    assert.match(shown[0], /the proxy at http:\/\/127\.0\.0\.1:\d+ asks for credentials \(407\): set http\.proxyAuthorization/);
+    assert.equal(gitlab.fake.requests.length, 0, 'nothing reached GitLab');
+  });
+
+  it('shows the pipelines, reached through the proxy, with no gitlabCiLens setting', async function () {
     await http().update('proxyAuthorization', proxy.authorization, vscode.ConfigurationTarget.Global);
     assert.deepEqual(Object.entries(vscode.workspace.getConfiguration('gitlabCiLens').get<Record<string, unknown>>('tls') ?? {}).filter(([, value]) => value), []);
 

@@ -35,7 +35,7 @@ export async function clientNetwork(settings: NetworkSettingsSource, env: NodeJS
       env,
     );
   } catch (error) {
-    if (error instanceof ProxyConfigError || error instanceof CertificateFileError) throw new GitLabError('network', 'network settings', error.message, { cause: error });
+    if (error instanceof ProxyConfigError || error instanceof CertificateFileError) throw new GitLabError('network', 'network settings', error.message, { cause: error, advice: error.message });
     throw error;
   }
 }

@@ -57,6 +57,7 @@ describe('GitLab over HTTPS with a private CA, through an authenticating proxy',
     const error = await failure(api.account.currentUser());
     assert.equal(error.reason, 'network');
     assert.match(error.message, /the proxy at http:\/\/127\.0\.0\.1:\d+ asks for credentials \(407\): set http\.proxyAuthorization, or put them in the proxy URL/);
+    assert.match(error.advice ?? '', /^the proxy at .* asks for credentials/, 'the UI shows this part');
     assert.ok(proxy.refused >= 1);
     assert.equal(gitlab.fake.requests.length, 0);
   });
