@@ -121,12 +121,12 @@ export function toGitLabError(cause: unknown, operation: string, signal?: AbortS
   if (signal?.aborted) return new GitLabAbortError(operation);
   const code = errorCode(cause);
   const detail = cause instanceof Error ? cause.message : String(cause);
-  const networkFailure = describeNetworkFailure(cause, code);
-  if (networkFailure) return new GitLabError('network', operation, `${operation}: ${networkFailure}`, { cause, advice: networkFailure });
+  const advice = describeNetworkFailure(cause, code);
+  if (advice && code !== 'ECONNREFUSED') return new GitLabError('network', operation, `${operation}: ${advice}`, { cause, advice });
   if (cause instanceof Error && cause.name === 'AbortError') return new GitLabAbortError(operation);
   if (code && TIMEOUT_CODES.has(code)) return new GitLabError('timeout', operation, `${operation}: timed out (${detail})`, { cause, transient: true });
   if (code && NETWORK_CODES.has(code)) {
-    return new GitLabError('network', operation, `${operation}: the connection failed (${code}: ${detail})`, { cause, transient: true });
+    return new GitLabError('network', operation, `${operation}: the connection failed (${code}: ${detail})`, { cause, transient: true, advice });
   }
   // Unknown host, certificate problems and the like: sending again will not help.
   return new GitLabError('network', operation, `${operation}: cannot reach the server (${code ?? detail}${code ? `: ${detail}` : ''})`, { cause });

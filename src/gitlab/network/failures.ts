@@ -36,6 +36,11 @@ export function describeNetworkFailure(cause: unknown, code: string | undefined)
   if (UNKNOWN_CA_CODES.has(code)) return `the server's certificate is signed by an unknown certificate authority (${code}): ${CA_ADVICE}.`;
   if (code === 'CERT_HAS_EXPIRED') return `the server's certificate has expired (${code}): ask its administrators to renew it.`;
   if (code === 'ERR_TLS_CERT_ALTNAME_INVALID') return `the server's certificate is for another host name (${code}): check the URL.`;
+  if (code === 'ECONNREFUSED') {
+    const endpoint = findInChain(cause, (error): error is { address: string; port: number } => typeof (error as { address?: unknown }).address === 'string');
+    const where = endpoint ? ` at ${endpoint.address}:${endpoint.port}` : '';
+    return `nothing accepts connections${where} (${code}): check the URL, or the proxy (http.proxy / HTTPS_PROXY) if that is its address.`;
+  }
   if (code === 'ENOTFOUND') {
     const host = findInChain(cause, (error): error is { hostname: string } => typeof (error as { hostname?: unknown }).hostname === 'string');
     return `no such host${host ? ` ${host.hostname}` : ''} (${code}): check the URL, or set http.proxy / HTTPS_PROXY if this network reaches GitLab only through a proxy.`;

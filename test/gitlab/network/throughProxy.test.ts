@@ -70,6 +70,15 @@ describe('GitLab over HTTPS with a private CA, through an authenticating proxy',
     assert.ok(!error.message.includes('wrong-secret') && !error.message.includes('corp-user'), error.message);
   });
 
+  it('says when nothing answers at the proxy\'s address, naming it', async () => {
+    const closedPort = new URL(proxy.url).port;
+    await proxy.close();
+    const api = await client({ proxy: proxy.urlWithCredentials }, systemStore());
+    const error = await failure(api.account.currentUser());
+    assert.match(error.advice ?? '', new RegExp(`^nothing accepts connections at 127\\.0\\.0\\.1:${closedPort} \\(ECONNREFUSED\\): check the URL, or the proxy`));
+    assert.ok(!error.message.includes('c0rp'), error.message);
+  });
+
   it('names the unknown CA and the fixes when the CA is in no store', async () => {
     const api = await client({ proxy: proxy.urlWithCredentials }, { SSL_CERT_FILE: '/nonexistent/bundle.pem' });
     const error = await failure(api.account.currentUser());
