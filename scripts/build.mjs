@@ -16,14 +16,15 @@ if (existsSync('src/mcp/main.ts')) entryPoints.mcp = 'src/mcp/main.ts';
  * undici as the client uses it (HTTP/1.1 through Agent and ProxyAgent), about 110 KB smaller:
  * - left out, as nothing here loads them: the SIMD build of its HTTP parser (undici falls back to the plain
  *   build, which runs everywhere, when loading it fails); fetch's body code, needed only for FormData request
- *   bodies (src/gitlab/multipart.ts streams uploads instead); HTTP/2, used only with `allowH2`, never set.
+ *   bodies (src/gitlab/multipart.ts streams uploads instead); HTTP/2, used only with `allowH2`, never set;
+ *   SOCKS proxies, which the client refuses (it tunnels through http(s) proxies only).
  * - the plain parser's WebAssembly, 72 KB of base64, stored brotli-compressed as a binary file beside the
  *   bundles (dist/llhttp.wasm.br, about 15 KB; as base64 inside the bundle it took 20 KB), read and unpacked in
  *   under a millisecond on the first connection, when undici first loads it.
  */
 const require = createRequire(import.meta.url);
 const WASM_FILE = 'llhttp.wasm.br';
-const undiciFile = /\/node_modules\/undici\/lib\/(llhttp\/llhttp_simd-wasm|web\/fetch\/body|dispatcher\/client-h2|llhttp\/llhttp-wasm)\.js$/;
+const undiciFile = /\/node_modules\/undici\/lib\/(llhttp\/llhttp_simd-wasm|web\/fetch\/body|dispatcher\/client-h2|dispatcher\/socks5-proxy-agent|llhttp\/llhttp-wasm)\.js$/;
 const slimUndici = {
   name: 'slim-undici',
   setup(build) {
@@ -38,8 +39,10 @@ const slimUndici = {
         };
       }
       const refusal = `throw new Error(${JSON.stringify(`${path.slice(path.indexOf('undici/'))} is not bundled (scripts/build.mjs)`)});`;
-      // client.js loads the HTTP/2 module up front and calls it only for a connection that negotiated h2.
-      return { contents: path.endsWith('client-h2.js') ? `module.exports = () => { ${refusal} };` : refusal, loader: 'js' };
+      // client.js loads the HTTP/2 module up front and calls it only for a connection that negotiated h2;
+      // proxy-agent.js its SOCKS one, used only for socks:// proxies (src/gitlab/network/proxy.ts refuses them).
+      const loadedUpFront = path.endsWith('client-h2.js') || path.endsWith('socks5-proxy-agent.js');
+      return { contents: loadedUpFront ? `module.exports = function () { ${refusal} };` : refusal, loader: 'js' };
     });
   },
 };

@@ -7,6 +7,7 @@ import { type RetryPolicy, DEFAULT_RETRY_POLICY, isRetryableStatus, retryDelayMs
 import { describeUrl, httpError, parseJson } from './responses';
 import { type Traffic, WireMeter, createDispatcher, loadUndici } from './transport';
 import type { ProjectRef } from './models';
+import type { ProxyOptions } from './network/proxy';
 
 export { toGitLabError } from './errors';
 export { readJson } from './responses';
@@ -28,8 +29,10 @@ export interface GitLabClientOptions {
   /** Per attempt: time to the response headers, and the longest silence while reading a body. */
   timeoutMs?: number;
   retry?: Partial<RetryPolicy>;
-  tls?: { ca?: string | Buffer; rejectUnauthorized?: boolean };
-  proxyUrl?: string;
+  /** `ca`: every CA to trust (network/certificates.ts gathers the system's); absent, Node's defaults. */
+  tls?: { ca?: string | Buffer | readonly string[]; rejectUnauthorized?: boolean };
+  /** Proxies per target protocol, NO_PROXY and proxy credentials (network/proxy.ts); absent, direct. */
+  proxy?: ProxyOptions;
   userAgent?: string;
   /** Diagnostics: one event per attempt. URLs here never carry a token (tokens travel only in headers). */
   onEvent?: (event: RequestEvent) => void;

@@ -1,3 +1,5 @@
+import { describeNetworkFailure } from './network/failures';
+
 /**
  * Typed failures of GitLab requests. Callers branch on `reason` (derived from status codes and GitLab's
  * error codes, never from message text) to tell the user what to do next.
@@ -23,15 +25,18 @@ export class GitLabError extends Error {
     /** What was asked, e.g. `POST /projects/42/jobs/7/retry` (never contains the token). */
     readonly operation: string,
     message: string,
-    options?: { cause?: unknown; transient?: boolean },
+    options?: { cause?: unknown; transient?: boolean; advice?: string },
   ) {
     super(message, options);
     this.name = 'GitLabError';
     this.transient = options?.transient ?? false;
+    this.advice = options?.advice;
   }
 
   /** A passing failure (reset, timeout): an idempotent request may be sent again. */
   readonly transient: boolean;
+  /** What went wrong and what to do, for the user, when the cause is known precisely (a proxy's 407, an unknown CA). */
+  readonly advice: string | undefined;
 }
 
 export class GitLabHttpError extends GitLabError {
@@ -116,10 +121,12 @@ export function toGitLabError(cause: unknown, operation: string, signal?: AbortS
   if (signal?.aborted) return new GitLabAbortError(operation);
   const code = errorCode(cause);
   const detail = cause instanceof Error ? cause.message : String(cause);
+  const advice = describeNetworkFailure(cause, code);
+  if (advice && code !== 'ECONNREFUSED') return new GitLabError('network', operation, `${operation}: ${advice}`, { cause, advice });
   if (cause instanceof Error && cause.name === 'AbortError') return new GitLabAbortError(operation);
   if (code && TIMEOUT_CODES.has(code)) return new GitLabError('timeout', operation, `${operation}: timed out (${detail})`, { cause, transient: true });
   if (code && NETWORK_CODES.has(code)) {
-    return new GitLabError('network', operation, `${operation}: the connection failed (${code}: ${detail})`, { cause, transient: true });
+    return new GitLabError('network', operation, `${operation}: the connection failed (${code}: ${detail})`, { cause, transient: true, advice });
   }
   // Unknown host, certificate problems and the like: sending again will not help.
   return new GitLabError('network', operation, `${operation}: cannot reach the server (${code ?? detail}${code ? `: ${detail}` : ''})`, { cause });

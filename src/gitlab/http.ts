@@ -4,3 +4,5 @@
 export { default as request } from 'undici/lib/api/api-request.js';
 export { default as Agent } from 'undici/lib/dispatcher/agent.js';
 export { default as ProxyAgent } from 'undici/lib/dispatcher/proxy-agent.js';
+export { default as Pool } from 'undici/lib/dispatcher/pool.js';
+export { default as connect } from 'undici/lib/api/api-connect.js';

@@ -1,6 +1,7 @@
 import { createRequire } from 'node:module';
 import type { Dispatcher } from 'undici';
 import type { GitLabClientOptions } from './client';
+import { createNetworkDispatcher } from './network/dispatcher';
 
 /** What a client has received: every response counted, bodies by the bytes that came off the socket. */
 export interface Traffic {
@@ -22,7 +23,7 @@ export class WireMeter {
   }
 }
 
-/** The client's dispatcher: the given one or a new Agent, counting each response's body bytes as they arrive. */
+/** The client's dispatcher: the given one or a new one (CAs, proxy: network/dispatcher.ts), counting each response's body bytes as they arrive. */
 export function createDispatcher(options: GitLabClientOptions): Dispatcher {
   const base = options.dispatcher ?? newAgent(options);
   // A request's meter rides in `opaque`, undici's per-request slot that reaches every interceptor untouched.
@@ -44,10 +45,7 @@ export function createDispatcher(options: GitLabClientOptions): Dispatcher {
 }
 
 function newAgent(options: GitLabClientOptions): Dispatcher {
-  const { Agent, ProxyAgent } = loadUndici();
-  const tls = { ca: options.tls?.ca, rejectUnauthorized: options.tls?.rejectUnauthorized ?? true };
-  if (options.proxyUrl) return new ProxyAgent({ uri: options.proxyUrl, requestTls: tls });
-  return new Agent({ connect: tls });
+  return createNetworkDispatcher({ ca: options.tls?.ca, rejectUnauthorized: options.tls?.rejectUnauthorized, proxy: options.proxy });
 }
 
 type Http = typeof import('./http.js');

@@ -1,6 +1,7 @@
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
-import type { ProjectRef } from '../gitlab';
+import type { GitLabClientOptions, ProjectRef } from '../gitlab';
+import { CertificateFileError, ProxyConfigError, resolveNetwork } from '../gitlab/network';
 import { parseGitRemote, resolveProject } from '../gitlab/remote';
 
 const execFileAsync = promisify(execFile);
@@ -25,6 +26,10 @@ Environment:
   GITLAB_URL      the GitLab instance, e.g. https://gitlab.com (or --url)
   GITLAB_TOKEN    a personal, project or group access token (api scope; read_api for read-only use)
   GITLAB_PROJECT  the default project (or --project)
+  HTTPS_PROXY, HTTP_PROXY, NO_PROXY (either case)
+                  the proxy, credentials in its URL (http://user:password@proxy:8080), hosts to reach directly
+  SSL_CERT_FILE, SSL_CERT_DIR, NODE_EXTRA_CA_CERTS
+                  certificate authorities to trust besides Node's and the system's (a private GitLab's CA)
 
 The token is read from the environment only: a command line is visible to every user of the machine.
 Without a URL or project, both are taken from the git remotes of the working directory.`;
@@ -132,4 +137,14 @@ function hasCredentials(url: string): boolean {
 function nonEmpty(value: string | undefined): string | undefined {
   const trimmed = value?.trim();
   return trimmed ? trimmed : undefined;
+}
+
+/** The proxy and CAs the environment gives (as for the extension, without VS Code's settings). */
+export async function loadNetwork(env: NodeJS.ProcessEnv): Promise<Pick<GitLabClientOptions, 'tls' | 'proxy'>> {
+  try {
+    return await resolveNetwork({}, env);
+  } catch (error) {
+    if (error instanceof ProxyConfigError || error instanceof CertificateFileError) throw new ConfigError(error.message);
+    throw error;
+  }
 }

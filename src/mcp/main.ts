@@ -6,7 +6,8 @@ import { join } from 'node:path';
 import { StdioServerTransport } from '@modelcontextprotocol/sdk/server/stdio.js';
 import { GitLab } from '../gitlab';
 import { TraceCapabilities } from '../gitlab/trace/capabilities';
-import { ConfigError, USAGE, loadConfig } from './config';
+import { describeRoute } from '../gitlab/network/proxy';
+import { ConfigError, USAGE, loadConfig, loadNetwork } from './config';
 import { scrubText } from './output';
 import { SERVER_NAME, SERVER_VERSION, createServer } from './server';
 
@@ -25,7 +26,8 @@ async function main(): Promise<void> {
   const removeCache = () => rmSync(cacheDirectory, { recursive: true, force: true });
   process.once('exit', removeCache);
 
-  const gitlab = new GitLab({ instanceUrl: config.instanceUrl, token: config.token, userAgent: `${SERVER_NAME}-mcp/${SERVER_VERSION}` });
+  const network = await loadNetwork(process.env);
+  const gitlab = new GitLab({ instanceUrl: config.instanceUrl, token: config.token, ...network, userAgent: `${SERVER_NAME}-mcp/${SERVER_VERSION}` });
   const server = createServer({ gitlab, defaultProject: config.defaultProject, secrets, cacheDirectory, traceCapabilities: new TraceCapabilities() });
 
   const transport = new StdioServerTransport();
@@ -37,7 +39,7 @@ async function main(): Promise<void> {
   process.once('SIGINT', shutdown);
 
   const project = config.defaultProject === undefined ? 'no default project (pass project_id)' : `project ${config.defaultProject} (from ${config.projectSource})`;
-  log(`serving ${config.instanceUrl}, ${project}`);
+  log(`serving ${config.instanceUrl} (${describeRoute(config.instanceUrl, network.proxy)}), ${project}`);
   if (config.token === undefined) log('GITLAB_TOKEN is not set: only the runner-side tools (runner and job tokens) will work.');
 }
 

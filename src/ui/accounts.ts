@@ -1,8 +1,9 @@
-import { readFile } from 'node:fs/promises';
 import * as vscode from 'vscode';
 import { GitLab, type GitLabClientOptions } from '../gitlab';
-import { GitLabError, GitLabHttpError } from '../gitlab/errors';
+import { GitLabHttpError } from '../gitlab/errors';
+import { describeRoute } from '../gitlab/network/proxy';
 import type { Logger } from './log';
+import { clientNetwork } from './network/clientNetwork';
 import type { Settings } from './settings';
 
 /** A signed-in instance. The token itself lives only in SecretStorage. */
@@ -119,21 +120,12 @@ export class Accounts implements vscode.Disposable {
   }
 
   private async createClient(instanceUrl: string, token: string, limits: Pick<GitLabClientOptions, 'timeoutMs' | 'retry'> = {}): Promise<GitLab> {
-    const caFile = this.settings.caFile;
-    let ca: Buffer | undefined;
-    if (caFile) {
-      try {
-        ca = await readFile(caFile);
-      } catch (cause) {
-        throw new GitLabError('network', 'read CA file', `The CA file in the setting gitlabCiLens.tls.caFile cannot be read (${caFile}): fix or clear the setting.`, { cause });
-      }
-    }
-    const rejectUnauthorized = !this.settings.ignoreCertificateErrors && (this.settings.httpProxy === undefined || this.settings.httpProxyStrictSsl);
+    const network = await clientNetwork(this.settings);
+    this.log.debug(`${instanceUrl}: reached ${describeRoute(instanceUrl, network.proxy)}`);
     return new GitLab({
       instanceUrl,
       token,
-      tls: { ca, rejectUnauthorized },
-      proxyUrl: this.settings.httpProxy,
+      ...network,
       ...limits,
       userAgent: `gitlab-ci-lens/${(this.context.extension.packageJSON as { version: string }).version}`,
       onEvent: (event) => {

@@ -27,6 +27,7 @@ export function describeFailure(action: string, error: unknown): { message: stri
     case 'server-error':
       return { message: `${action} failed: GitLab had a server error. Try again shortly.${gitlabSays}`, signIn: false };
     case 'network':
+      if (error.advice) return { message: `${action} failed: ${error.advice}`, signIn: false };
       return { message: `${action} failed: GitLab can't be reached. Check the network, proxy and certificate settings.`, signIn: false };
     case 'timeout':
       return { message: `${action} failed: GitLab did not answer in time. Try again.`, signIn: false };

@@ -1,4 +1,6 @@
 import * as vscode from 'vscode';
+import { mcpNetworkEnvironment } from './network/mcpEnvironment';
+import { Settings } from './settings';
 
 /** Must match `contributes.mcpServerDefinitionProviders[].id` in package.json. */
 export const MCP_PROVIDER_ID = 'gitlab-ci-lens.mcpServer';
@@ -52,6 +54,7 @@ export function registerMcpServerProvider(
   context: vscode.ExtensionContext,
   getAccount: () => Promise<McpAccount | undefined>,
   onDidChangeAccount: vscode.Event<void>,
+  networkEnvironment: () => Record<string, string> = () => mcpNetworkEnvironment(new Settings()),
 ): void {
   const api = findMcpApi();
   if (api === undefined) return;
@@ -79,7 +82,7 @@ export function registerMcpServerProvider(
       async resolveMcpServerDefinition(server) {
         const account = await getAccount();
         if (account === undefined) throw new Error('Sign in to GitLab in GitLab CI Lens before starting its MCP server.');
-        server.env = { ...server.env, GITLAB_URL: account.instanceUrl, GITLAB_TOKEN: account.token };
+        server.env = { ...server.env, ...networkEnvironment(), GITLAB_URL: account.instanceUrl, GITLAB_TOKEN: account.token };
         return server;
       },
     });

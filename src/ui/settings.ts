@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 
 const SECTION = 'gitlabCiLens';
+const NETWORK_SETTINGS = ['http.proxy', 'http.proxyStrictSSL', 'http.noProxy', 'http.proxyAuthorization', 'http.systemCertificates'];
 
 /** Typed reads of the extension's settings (and VS Code's proxy settings the client honours). */
 export class Settings {
@@ -69,10 +70,24 @@ export class Settings {
     return vscode.workspace.getConfiguration('http').get<boolean>('proxyStrictSSL', true);
   }
 
-  /** Fires for changes to this extension's settings or the proxy ones. */
+  get httpNoProxy(): string[] {
+    const entries = vscode.workspace.getConfiguration('http').get<unknown>('noProxy', []);
+    return Array.isArray(entries) ? entries.filter((entry): entry is string => typeof entry === 'string') : [];
+  }
+
+  /** A whole Proxy-Authorization header value; VS Code's default is null. */
+  get httpProxyAuthorization(): string | undefined {
+    return vscode.workspace.getConfiguration('http').get<string | null>('proxyAuthorization')?.trim() || undefined;
+  }
+
+  get httpSystemCertificates(): boolean {
+    return vscode.workspace.getConfiguration('http').get<boolean>('systemCertificates', true);
+  }
+
+  /** Fires for changes to this extension's settings or VS Code's network ones. */
   onDidChange(listener: (event: vscode.ConfigurationChangeEvent) => void): vscode.Disposable {
     return vscode.workspace.onDidChangeConfiguration((event) => {
-      if (event.affectsConfiguration(SECTION) || event.affectsConfiguration('http.proxy') || event.affectsConfiguration('http.proxyStrictSSL')) listener(event);
+      if (event.affectsConfiguration(SECTION) || NETWORK_SETTINGS.some((name) => event.affectsConfiguration(name))) listener(event);
     });
   }
 }
