@@ -11,6 +11,7 @@ import { type FollowBenchRow, runFollowBench } from './logs/followBench';
 import { runLogMemoryBench } from './logs/memoryBench';
 import { runPipelineListingBench } from './pipelineJobs';
 import { renderReport, type ResultRow, type Section } from './report';
+import { runScaleBench } from './scale';
 import { formatBytes } from './stats';
 
 const REPO_ROOT = join(__dirname, '../..');
@@ -40,6 +41,7 @@ const measures: { title: string; run: () => Promise<Section | Section[]> }[] = [
   { title: 'Log memory', run: () => runLogMemoryBench(log) },
   { title: 'Activation', run: () => runActivationBench(log) },
   { title: 'Idle economy', run: () => runEconomyBench(log) },
+  { title: 'Big running pipelines in VS Code', run: () => runScaleBench(log) },
 ];
 
 /** Goals on bytes on the wire ÷ log bytes: slices move each byte once; a whole-log GitLab pays each change. */
