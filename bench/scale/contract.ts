@@ -9,8 +9,8 @@ export const SOAK_MS_VARIABLE = 'BENCH_SOAK_MS';
 export const SOAK_SAMPLE_MS_VARIABLE = 'BENCH_SOAK_SAMPLE_MS';
 /** The job whose log the soak follows, by id (a running job of the measured pipeline). */
 export const FOLLOWED_JOB_VARIABLE = 'BENCH_FOLLOWED_JOB';
-/** The stage names, comma-separated: rows whose label is `<stage>:<n>` are jobs. */
-export const STAGES_VARIABLE = 'BENCH_STAGES';
+/** The branch, then the stage names, comma-separated: how the page tells the tree's rows (rows.ts). */
+export const ROW_NAMES_VARIABLE = 'BENCH_ROW_NAMES';
 /** The page action that starts watching the tree's rows (before the view opens). */
 export const WATCH_ROWS_ACTION = 'watch-rows';
 /** The page action that answers when the first rows appeared (FirstRows as JSON), waiting for a job row. */
@@ -20,6 +20,8 @@ export const SCALE_REPORT_MARKER = 'BENCH_SCALE_REPORT=';
 
 /** ms since the epoch, on the page's clock (the same machine's). */
 export interface FirstRows {
+  /** The current pipeline's row (labelled with the branch). */
+  readonly pipelineRowAt?: number;
   readonly stageRowAt?: number;
   readonly jobRowAt?: number;
 }

@@ -9,7 +9,7 @@ import { waitFor } from '../../test/vscode/waitFor';
 import { CONTROL_URL_VARIABLE } from '../vscode/contract';
 import {
   FIRST_ROWS_ACTION, type FirstRows, FOLLOWED_JOB_VARIABLE, type HeapSample, SCALE_REPORT_MARKER, SCALE_WINDOW_MS_VARIABLE, type ScaleReport,
-  SOAK_MS_VARIABLE, SOAK_SAMPLE_MS_VARIABLE, STAGES_VARIABLE, WATCH_ROWS_ACTION,
+  SOAK_MS_VARIABLE, SOAK_SAMPLE_MS_VARIABLE, ROW_NAMES_VARIABLE, WATCH_ROWS_ACTION,
 } from './contract';
 import { HostProbes } from './probes';
 
@@ -31,7 +31,7 @@ export async function run(): Promise<void> {
   const project = await waitFor(() => projects.list()[0], 'the project from the git remote', 30_000);
   await sleep(BEFORE_VIEW_MS);
 
-  await askPage(WATCH_ROWS_ACTION, process.env[STAGES_VARIABLE] ?? '');
+  await askPage(WATCH_ROWS_ACTION, process.env[ROW_NAMES_VARIABLE] ?? '');
   const viewOpenedAt = Date.now();
   await vscode.commands.executeCommand(VIEW_FOCUS_COMMAND);
   const firstRows = JSON.parse(await askPage(FIRST_ROWS_ACTION, '')) as FirstRows;

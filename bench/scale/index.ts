@@ -9,7 +9,7 @@ import { FAKE_PORT_VARIABLE, setup } from '../../test/vscode/setup';
 import type { Section } from '../report';
 import { loadCodeServerModule, runSession } from '../vscode/session';
 import {
-  FOLLOWED_JOB_VARIABLE, SCALE_REPORT_MARKER, SCALE_WINDOW_MS_VARIABLE, type ScaleReport, SOAK_MS_VARIABLE, SOAK_SAMPLE_MS_VARIABLE, STAGES_VARIABLE,
+  FOLLOWED_JOB_VARIABLE, SCALE_REPORT_MARKER, SCALE_WINDOW_MS_VARIABLE, type ScaleReport, SOAK_MS_VARIABLE, SOAK_SAMPLE_MS_VARIABLE, ROW_NAMES_VARIABLE,
 } from './contract';
 import { rowActions } from './rows';
 import { type ScaleRun, scaleSections } from './sections';
@@ -27,6 +27,8 @@ const WINDOW_MS = 45_000;
 const CHURN_MS = 2_000;
 const LOG_BYTES_PER_CHURN = 2_048;
 const PROGRESS_MS = 60_000;
+// The workspace's branch (test/vscode/setup.ts): the measured pipeline runs on it.
+const BRANCH = 'main';
 
 export async function runScaleBench(log: (line: string) => void): Promise<Section[]> {
   const soakMinutes = Number(process.env[SOAK_MINUTES_VARIABLE] ?? 10);
@@ -58,7 +60,7 @@ async function measureOne(jobCount: number, soakMs: number, log: (line: string) 
   // The VS Code suites' setup hook: a git workspace on `main` whose origin points at the fake's port.
   const workspace = await setup({ runDir, repoRoot: codeServer.repoRoot });
   const fake = await startFakeGitLab({ port: Number(workspace.env?.[FAKE_PORT_VARIABLE]) });
-  const pipeline = RunningPipeline.seed(fake.state, { projectId: 1, jobCount, activeJobs: activeJobsOf(jobCount), ref: 'main' });
+  const pipeline = RunningPipeline.seed(fake.state, { projectId: 1, jobCount, activeJobs: activeJobsOf(jobCount), ref: BRANCH });
   pipeline.finishOtherPipelines();
   const churn = setInterval(() => {
     pipeline.tick();
@@ -80,7 +82,7 @@ async function measureOne(jobCount: number, soakMs: number, log: (line: string) 
         // About 20 samples whatever the length, never more than one every 30 s.
         [SOAK_SAMPLE_MS_VARIABLE]: String(Math.max(5_000, Math.min(30_000, soakMs / 20))),
         [FOLLOWED_JOB_VARIABLE]: String(pipeline.followedJob.id),
-        [STAGES_VARIABLE]: RUNNING_PIPELINE_STAGES.join(','),
+        [ROW_NAMES_VARIABLE]: [BRANCH, ...RUNNING_PIPELINE_STAGES].join(','),
       },
       testsModule: join(__dirname, 'host.js'),
       timeoutMs: 4 * 60_000 + soakMs,

@@ -9,7 +9,8 @@ import { FIRST_ROWS_ACTION, type FirstRows, WATCH_ROWS_ACTION } from './contract
 const FIRST_JOB_ROW_TIMEOUT_MS = 30_000;
 
 // Page scripts as text: this project's TypeScript has no DOM types. Rows are VS Code's list rows; their
-// aria-label starts with the tree item's label: `<stage>` for a stage, `<stage>:<n>` for a job.
+// aria-label starts with the tree item's label: the branch for the current pipeline, `<stage>` for a stage,
+// `<stage>:<n>` for a job.
 const WATCH_ROWS = `(source) => {
   const pattern = new RegExp(source);
   const seen = (window.benchFirstRows = {});
@@ -18,7 +19,8 @@ const WATCH_ROWS = `(source) => {
       const match = pattern.exec((row.getAttribute('aria-label') || row.textContent || '').trim());
       if (!match) continue;
       const now = performance.timeOrigin + performance.now();
-      if (match[2]) seen.jobRowAt ??= now;
+      if (match[1]) seen.pipelineRowAt ??= now;
+      else if (match[3]) seen.jobRowAt ??= now;
       else seen.stageRowAt ??= now;
     }
     if (seen.jobRowAt) observer.disconnect();
@@ -26,12 +28,12 @@ const WATCH_ROWS = `(source) => {
   observer.observe(document.body, { childList: true, subtree: true, attributes: true, attributeFilter: ['aria-label'] });
 }`;
 
-/** `stages`: comma-separated names, word characters only. */
-async function watchRows(page: Page, stages: string): Promise<string> {
-  const names = stages.split(',');
-  if (!names.every((name) => /^\w+$/.test(name))) throw new Error(`stage names must be word characters: ${stages}`);
-  // Group 2 (":<n>") tells a job from a stage; a longer word or another colon is neither.
-  const source = `^(${names.join('|')})(:\\d+)?(?![\\w:])`;
+/** `argument`: the branch, then the stage names, comma-separated, word characters only. */
+async function watchRows(page: Page, argument: string): Promise<string> {
+  const [branch, ...stages] = argument.split(',');
+  if (![branch, ...stages].every((name) => /^\w+$/.test(name))) throw new Error(`the branch and stage names must be word characters: ${argument}`);
+  // Group 1: the current pipeline; group 3 (":<n>") tells a job from a stage; a longer word is none of them.
+  const source = `^(?:(${branch})|(${stages.join('|')})(:\\d+)?)(?![\\w:/-])`;
   await page.evaluate(`(${WATCH_ROWS})(${JSON.stringify(source)})`);
   return 'ok';
 }

@@ -41,7 +41,7 @@ function scaleSection(runs: readonly ScaleRun[], settings: ScaleSettings): Secti
   const rows = runs.flatMap((run) => (run.report ? scaleRows(run, run.report) : []));
   return {
     title: 'Big running pipelines in VS Code',
-    method: `One fresh window of the real VS Code (code-server, headless Chromium) per pipeline size, on the fake GitLab as 18.2, default settings (5 s refresh while something runs). The current branch runs one pipeline of N jobs in five stages: the first four finished, the last with min(100, N/10) active jobs, half running and half pending; every ${settings.churnMs / 1000} s a running job finishes, a pending one starts and a finished one of the last stage is retried, so the active set keeps its size and the pipeline never ends. The project's other pipelines are finished. First job row: from the command that opens the view to the first tree row of a job in the page's DOM (a MutationObserver on the workbench). Then, after 10 s, ${settings.windowMs / 1000} s with the view visible and focused: requests and bytes on the wire (status lines, headers and bodies as sent) counted on the fake; a refresh is counted as one list of the project's pipelines; CPU is the extension host's (\`process.cpuUsage\`, user + system, % of one core), measured inside it. MB = 10^6 bytes. Baseline: issue 15's figure, measured before the work on it.`,
+    method: `One fresh window of the real VS Code (code-server, headless Chromium) per pipeline size, on the fake GitLab as 18.2, default settings (5 s refresh while something runs). The current branch runs one pipeline of N jobs in five stages: the first four finished, the last with min(100, N/10) active jobs, half running and half pending; every ${settings.churnMs / 1000} s a running job finishes, a pending one starts and a finished one of the last stage is retried, so the active set keeps its size and the pipeline never ends. The project's other pipelines are finished. First job row: from the command that opens the view to the first tree row of a job in the page's DOM (a MutationObserver on the workbench), the current pipeline's row and the first stage row beside it (one sample per size: on this shared 2-core machine it varies by a few tenths of a second). Then, after 10 s, ${settings.windowMs / 1000} s with the view visible and focused: requests and bytes on the wire (status lines, headers and bodies as sent) counted on the fake; a refresh is counted as one list of the project's pipelines; CPU is the extension host's (\`process.cpuUsage\`, user + system, % of one core), measured inside it. MB = 10^6 bytes. Baseline: issue 15's figure, measured before the work on it.`,
     rows,
     notes: runs.filter((run) => run.error).map((run) => `${run.jobCount.toLocaleString('en')} jobs: not measured: ${firstLine(run.error)}`),
   };
@@ -56,16 +56,19 @@ function scaleRows(run: ScaleRun, report: ScaleReport): ResultRow[] {
   const refreshes = listed || (minutes * 60_000) / RUNNING_REFRESH_MS;
   const perRefresh = inWindow.length / refreshes;
   const bytesPerMinute = inWindow.reduce((sum, request) => sum + request.responseBytes, 0) / minutes;
-  const jobRowMs = report.firstRows.jobRowAt === undefined ? undefined : report.firstRows.jobRowAt - report.viewOpenedAt;
-  const stageRowMs = report.firstRows.stageRowAt === undefined ? undefined : report.firstRows.stageRowAt - report.viewOpenedAt;
+  const sinceOpened = (at: number | undefined) => (at === undefined ? undefined : at - report.viewOpenedAt);
+  const stageRowMs = sinceOpened(report.firstRows.stageRowAt);
+  const pipelineRowMs = sinceOpened(report.firstRows.pipelineRowAt);
+  const earlierRows = [pipelineRowMs === undefined ? undefined : `pipeline row ${seconds(pipelineRowMs)}`, stageRowMs === undefined ? undefined : `first stage row ${seconds(stageRowMs)}`].filter(Boolean).join(', ');
+  const jobRowMs = sinceOpened(report.firstRows.jobRowAt);
   const rateNote = `${(inWindow.length / minutes).toFixed(0)} requests a minute, ${listed ? `${listed} refreshes` : 'no pipeline list seen: refreshes taken as one every 5 s'}, ${inWindow.filter((request) => request.status === 304).length} answered 304`;
   return [
     row(`Requests per refresh, ${label}`, perRefresh, GOALS.requestsPerRefresh, `${perRefresh.toFixed(1)} (${rateNote})`, `${issueRequests}`, '≤ 5'),
     row(`Bytes on the wire a minute, ${label}`, bytesPerMinute, GOALS.bytesPerMinute, `${(bytesPerMinute / MB).toFixed(2)} MB`, `${issueMb} MB`, '≤ 1 MB'),
     row(`Extension host CPU, ${label}`, report.cpuPercent, GOALS.cpuPercent, `${report.cpuPercent.toFixed(1)} %`, `${issueCpu} %`, '≤ 5 %'),
     jobRowMs === undefined
-      ? { measure: `Time to first job row, ${label}`, ratio: 'n/a', ours: `no job row within 30 s${stageRowMs === undefined ? '' : `; first stage row ${seconds(stageRowMs)}`}`, baseline: `${issueFirstRow} s`, goal: '≤ 0.5 s', met: false }
-      : row(`Time to first job row, ${label}`, jobRowMs, GOALS.firstJobRowMs, `${seconds(jobRowMs)}${stageRowMs === undefined ? '' : ` (first stage row ${seconds(stageRowMs)})`}`, `${issueFirstRow} s`, '≤ 0.5 s'),
+      ? { measure: `Time to first job row, ${label}`, ratio: 'n/a', ours: `no job row within 30 s${earlierRows ? `; ${earlierRows}` : ''}`, baseline: `${issueFirstRow} s`, goal: '≤ 0.5 s', met: false }
+      : row(`Time to first job row, ${label}`, jobRowMs, GOALS.firstJobRowMs, `${seconds(jobRowMs)}${earlierRows ? ` (${earlierRows})` : ''}`, `${issueFirstRow} s`, '≤ 0.5 s'),
   ];
 }
 
