@@ -62,7 +62,7 @@ function scaleRows(run: ScaleRun, report: ScaleReport): ResultRow[] {
   const pipelineRowMs = sinceOpened(report.firstRows.pipelineRowAt);
   const earlierRows = [pipelineRowMs === undefined ? undefined : `pipeline row ${seconds(pipelineRowMs)}`, stageRowMs === undefined ? undefined : `first stage row ${seconds(stageRowMs)}`].filter(Boolean).join(', ');
   const jobRowMs = sinceOpened(report.firstRows.jobRowAt);
-  const rateNote = `${(inWindow.length / minutes).toFixed(0)} requests a minute, ${listed ? `${listed} refreshes` : 'no pipeline list seen: refreshes taken as one every 5 s'}, ${inWindow.filter((request) => request.status === 304).length} answered 304`;
+  const rateNote = `${(inWindow.length / minutes).toFixed(0)} requests a minute, ${listed ? `${listed} refreshes` : 'no pipeline list seen: refreshes taken as one every 5 s'}, ${inWindow.filter((request) => request.status === 304).length} answered 304; per refresh: ${endpointsPerRefresh(inWindow, refreshes)}`;
   return [
     row(`Requests per refresh, ${label}`, perRefresh, GOALS.requestsPerRefresh, `${perRefresh.toFixed(1)} (${rateNote})`, `${issueRequests}`, '≤ 5'),
     row(`Bytes on the wire a minute, ${label}`, bytesPerMinute, GOALS.bytesPerMinute, `${(bytesPerMinute / MB).toFixed(2)} MB`, `${issueMb} MB`, '≤ 1 MB'),
@@ -131,6 +131,16 @@ function countRefreshes(requests: readonly RecordedRequest[]): number {
     .map((request) => request.at)
     .sort((a, b) => a - b);
   return listedAt.filter((at, index) => index === 0 || at - listedAt[index - 1] >= SAME_REFRESH_MS).length;
+}
+
+/** The endpoints asked for, most asked first, as `GET /projects/:id/jobs/:id ×2.5`: what a refresh spends on. */
+function endpointsPerRefresh(requests: readonly RecordedRequest[], refreshes: number): string {
+  const counts = new Map<string, number>();
+  for (const request of requests) {
+    const endpoint = `${request.method} ${request.path.replace(/^\/api\/v4/, '').replace(/\/projects\/[^/]+/, '/projects/:id').replace(/\/\d+(?=\/|$)/g, '/:id')}`;
+    counts.set(endpoint, (counts.get(endpoint) ?? 0) + 1);
+  }
+  return [...counts].sort((a, b) => b[1] - a[1]).map(([endpoint, count]) => `${endpoint} ×${(count / refreshes).toFixed(1)}`).join(', ');
 }
 
 function row(measure: string, ours: number, goal: number, figure: string, baseline: string, goalText: string): ResultRow {
