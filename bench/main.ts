@@ -12,6 +12,7 @@ import { runLogMemoryBench } from './logs/memoryBench';
 import { runPipelineListingBench } from './pipelineJobs';
 import { matchingSection, runMatchingBench } from './problems/matchingBench';
 import { renderReport, type ResultRow, type Section } from './report';
+import { runScaleBench } from './scale';
 import { formatBytes } from './stats';
 import { runTestReportBench } from './tests/testReportBench';
 
@@ -44,6 +45,7 @@ const measures: { title: string; run: () => Promise<Section | Section[]> }[] = [
   { title: 'Idle economy', run: () => runEconomyBench(log) },
   { title: 'Problem matching', run: () => Promise.resolve(matchingSection(runMatchingBench(log))) },
   { title: 'Test reports', run: () => runTestReportBench(log) },
+  { title: 'Big running pipelines in VS Code', run: () => runScaleBench(log) },
 ];
 
 /** Goals on bytes on the wire ÷ log bytes: slices move each byte once; a whole-log GitLab pays each change. */

@@ -1,5 +1,6 @@
 // `npm run bench`: installs what the measures need (idempotent), builds the release bundle, compiles the
 // TypeScript, then runs out/bench/main.js, which writes docs/BENCHMARKS.md. Traffic stays on loopback.
+// BENCH_SOAK_MINUTES (default 10) sets the length of the real-VS-Code soak (bench/scale/).
 import { spawnSync } from 'node:child_process';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';

@@ -36,7 +36,11 @@ export interface SessionOptions {
   readonly timeoutMs: number;
   /** What the module may ask the bench's process to do (`POST /act?name=N`), e.g. change the fake's state. */
   readonly actions?: Readonly<Record<string, () => void>>;
+  /** What the module may ask of the page (`POST /page?name=N&arg=A`); the answer is the response's body. */
+  readonly pageActions?: Readonly<Record<string, PageAction>>;
 }
+
+export type PageAction = (page: Page, argument: string) => Promise<string>;
 
 export interface SessionResult {
   readonly exitCode: number;
@@ -58,7 +62,7 @@ export async function runSession(options: SessionOptions): Promise<SessionResult
     const context = await browser.launchChromium({ profileDir: join(options.runDir, 'browser-profile') });
     cleanups.push(() => context.close());
     const page = context.pages()[0] ?? (await context.newPage());
-    const control = await startControlServer(page, options.actions ?? {});
+    const control = await startControlServer(page, options.actions ?? {}, options.pageActions ?? {});
     cleanups.push(() => new Promise((resolve) => control.close(resolve)));
     const controlUrl = `http://127.0.0.1:${(control.address() as AddressInfo).port}`;
     const server = await codeServer.startCodeServer({
@@ -98,11 +102,11 @@ export async function runSession(options: SessionOptions): Promise<SessionResult
 }
 
 /**
- * POST /act?name=N runs one of the session's actions. POST /focus?focused=false|true. Headless Chromium tells every page it has focus, so a user switching to
+ * POST /act?name=N runs one of the session's actions; POST /page?name=N&arg=A one of its page actions. POST /focus?focused=false|true. Headless Chromium tells every page it has focus, so a user switching to
  * another window is played in the page: `document.hasFocus()` answers false and the window gets `blur`, the
  * two things the workbench watches to tell the extension host (`window.state.focused`).
  */
-async function startControlServer(page: Page, actions: Readonly<Record<string, () => void>>): Promise<Server> {
+async function startControlServer(page: Page, actions: Readonly<Record<string, () => void>>, pageActions: Readonly<Record<string, PageAction>>): Promise<Server> {
   const server = createServer((request, response) => {
     const url = new URL(request.url ?? '/', 'http://127.0.0.1');
     const focused = url.searchParams.get('focused');
@@ -111,6 +115,11 @@ async function startControlServer(page: Page, actions: Readonly<Record<string, (
     if (request.method === 'POST' && action) {
       action();
       reply(200, 'ok');
+      return;
+    }
+    const pageAction = url.pathname === '/page' ? pageActions[url.searchParams.get('name') ?? ''] : undefined;
+    if (request.method === 'POST' && pageAction) {
+      pageAction(page, url.searchParams.get('arg') ?? '').then((answer) => reply(200, answer), (error: unknown) => reply(500, String(error)));
       return;
     }
     if (request.method !== 'POST' || url.pathname !== '/focus' || (focused !== 'true' && focused !== 'false')) {

@@ -98,7 +98,10 @@ describe('pipelines tree, status bar and account', function () {
 
     const finished = roots.find((node) => node.kind === 'pipeline' && !node.isCurrent && node.pipeline.ref === 'feature/login');
     assert.ok(finished);
-    const stages = await tree().getChildren(finished);
+    // A pipeline whose jobs upload JUnit reports shows its Tests node before the stages.
+    const children = await tree().getChildren(finished);
+    assert.match(labelOf(children[0]), /^Tests: \d+ failed, \d+ passed$/);
+    const stages = children.filter((node) => node.kind === 'stage');
     assert.deepEqual(stages.map(labelOf), ['build', 'test', 'deploy']);
     assert.match(descriptionOf(stages[1]), /^failed · 3 jobs$/);
     const testJobs = await tree().getChildren(stages[1]);
