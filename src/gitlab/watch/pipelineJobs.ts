@@ -12,10 +12,11 @@ export const CHANGEABLE_JOB_STATUSES: readonly Status[] = ['created', 'waiting_f
 /** More jobs than this leaving the changeable set at once: one conditional reload of the list costs less. */
 const MAX_SINGLE_JOB_FETCHES = 8;
 
+/** Shared with every reader: read-only by contract (arrays kept mutable in type for existing readers). */
 export interface PipelineJobsSnapshot {
   /** Newest first, as GitLab lists them. */
-  readonly jobs: readonly Job[];
-  readonly bridges: readonly Bridge[];
+  readonly jobs: Job[];
+  readonly bridges: Bridge[];
 }
 
 export interface PipelineJobsOptions {
