@@ -25,7 +25,7 @@ export interface ExtensionApi {
   runners: RunnersTree;
 }
 
-/** Builds the services and registers views and commands. No network here: that waits for the view. */
+/** Builds the services and registers views and commands. No network here: that waits for a project to be found. */
 export function activate(context: vscode.ExtensionContext): ExtensionApi {
   const log = new Logger();
   const settings = new Settings();
@@ -57,7 +57,7 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
     model.onDidChange(updateContextKeys),
     projects.onDidChange(() => {
       updateContextKeys();
-      if (refresher.watching) void refresher.refreshNow();
+      refresher.projectsChanged();
     }),
   );
   updateContextKeys();
