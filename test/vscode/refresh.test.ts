@@ -43,9 +43,14 @@ describe('refresh cost and tree size', function () {
       return current()?.id === pipeline.id;
     }, () => `#${pipeline.id} as the current pipeline (got #${current()?.id ?? 'none'})`);
 
-    // VS Code builds the rows of the expanded current pipeline and of its running stage (100 jobs).
+    // VS Code builds the rows of the expanded current pipeline and of its running stage (100 jobs), once it is
+    // open: revealed here, as VS Code may remember a stage row of that id (an earlier fake's pipeline) collapsed.
     const tree = api.services.tree;
-    const jobRowsShown = () => tree.shownIds().filter((id) => id.includes(`:${pipeline.id}:stage:test:job:`)).length;
+    const currentRow = await waitFor(async () => (await tree.getChildren()).find((node) => node.kind === 'pipeline' && node.isCurrent && node.pipeline.id === pipeline.id), 'the current pipeline\'s row');
+    const testStage = await waitFor(async () => (await tree.getChildren(currentRow)).find((node) => node.kind === 'stage' && node.name === 'test'), 'the test stage\'s row');
+    await tree.view.reveal(testStage, { expand: true, select: false, focus: false });
+    const testJobRowIds = new Set(testJobs.map((job) => `${currentRow.id}:job:${job.id}`));
+    const jobRowsShown = () => tree.shownIds().filter((id) => testJobRowIds.has(id)).length;
     await waitFor(() => jobRowsShown() === testJobs.length, () => `the running stage's ${testJobs.length} job rows (got ${jobRowsShown()})`);
     const settled = async () => {
       await api.services.refresher.refreshNow();

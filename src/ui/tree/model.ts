@@ -123,6 +123,7 @@ export class PipelinesModel implements vscode.Disposable {
    */
   async refresh(only?: ProjectContext, signal?: AbortSignal): Promise<void> {
     const projects = only ? [only] : this.projects.list();
+    this.forgetProjectsGone();
     const before = projects.map((project) => this.states.get(project.key));
     const wasOffline = this.offline;
     const results = await Promise.allSettled(projects.map((project, index) => this.refreshProject(project, before[index], signal)));
@@ -143,6 +144,7 @@ export class PipelinesModel implements vscode.Disposable {
    */
   async refreshCurrent(signal?: AbortSignal): Promise<void> {
     const projects = this.projects.list();
+    this.forgetProjectsGone();
     const results = await Promise.allSettled(projects.map((project) => this.refreshCurrentOf(project, signal)));
     const changed = results.flatMap((result, index) => (result.status === 'fulfilled' ? [{ project: projects[index], ...result.value }] : []));
     this.announce(changed.filter((change) => change.stateChanged).map((change) => change.project), changed.flatMap((change) => change.jobsChanged.map((pipelineId) => ({ project: change.project, pipelineId }))), false);
@@ -164,6 +166,16 @@ export class PipelinesModel implements vscode.Disposable {
   /** After an action: the next look or refresh loads what it changed anew. */
   invalidate(project: ProjectContext, pipelineId?: number): void {
     this.jobs.invalidate(project, pipelineId);
+  }
+
+  /** What was held for projects no longer in the workspace (or signed out of) goes: it would be stale on their return. */
+  private forgetProjectsGone(): void {
+    const present = new Set(this.projects.list().map((project) => project.key));
+    for (const key of [...this.states.keys()]) {
+      if (present.has(key)) continue;
+      this.states.delete(key);
+      this.jobs.forgetProject(key);
+    }
   }
 
   private announce(projects: readonly ProjectContext[], pipelines: readonly PipelineRef[], everything: boolean): void {
@@ -200,10 +212,12 @@ export class PipelinesModel implements vscode.Disposable {
     const now = Date.now();
     try {
       const gitlab = await this.gitlabFor(project);
-      const recheck = now - (this.mergeRequestCheckedAt.get(branchKey(project)) ?? 0) >= MERGE_REQUEST_RECHECK_MS;
-      const { current, mergeRequest } = await checkCurrentPipeline(gitlab, project, previous?.mergeRequest, recheck, signal);
+      // Another branch checked out since the last look: its merge request (if any) is not the one held.
+      const sameBranch = previous?.project.branch === project.branch;
+      const recheck = !sameBranch || now - (this.mergeRequestCheckedAt.get(branchKey(project)) ?? 0) >= MERGE_REQUEST_RECHECK_MS;
+      const { current, mergeRequest } = await checkCurrentPipeline(gitlab, project, sameBranch ? previous?.mergeRequest : undefined, recheck, signal);
       if (recheck) this.mergeRequestCheckedAt.set(branchKey(project), now);
-      const kept = previous ?? { project, recent: [], hasMore: false };
+      const kept: ProjectPipelines = { ...(previous ?? { recent: [], hasMore: false }), project };
       // A new current pipeline leaves the recent ones (the tree shows each once), the one it replaces joins them.
       const recent = mergeRecent(kept.recent, kept.current ? [kept.current] : [], current?.id, kept.recent.length + (kept.current && kept.current.id !== current?.id ? 1 : 0));
       const next: ProjectPipelines = { ...kept, current, mergeRequest, recent, error: undefined };

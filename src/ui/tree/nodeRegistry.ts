@@ -12,6 +12,8 @@ export class NodeRegistry {
   private readonly nodes = new Map<string, TreeNode>();
   private readonly parents = new Map<string, TreeNode | undefined>();
   private readonly childIds = new Map<string, readonly string[]>();
+  /** What each row looked like when VS Code last asked for it (`rowSignature`): what a change is measured against. */
+  private readonly signatures = new Map<string, string>();
 
   /** How many nodes are held: what was last shown, whatever the number of refreshes. */
   get size(): number {
@@ -32,6 +34,15 @@ export class NodeRegistry {
 
   all(): IterableIterator<TreeNode> {
     return this.nodes.values();
+  }
+
+  /** VS Code rendered `id` so. */
+  rendered(id: string, signature: string): void {
+    this.signatures.set(id, signature);
+  }
+
+  renderedSignature(id: string): string | undefined {
+    return this.signatures.get(id);
   }
 
   parentOf(id: string): TreeNode | undefined {
@@ -65,6 +76,7 @@ export class NodeRegistry {
   private forget(id: string): void {
     for (const child of this.childIds.get(id) ?? []) this.forget(child);
     this.childIds.delete(id);
+    this.signatures.delete(id);
     this.nodes.delete(id);
     this.parents.delete(id);
   }

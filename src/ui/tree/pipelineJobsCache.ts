@@ -71,6 +71,15 @@ export class PipelineJobsCache {
     }
   }
 
+  /** Drops a project's jobs (it left the workspace, or its account was removed). */
+  forgetProject(projectKey: string): void {
+    for (const [key, entry] of this.entries) {
+      if (entry.project.key !== projectKey) continue;
+      this.abort(entry);
+      this.entries.delete(key);
+    }
+  }
+
   /** Drops everything (Show Retried changes what each list holds). */
   clear(): void {
     for (const entry of this.entries.values()) this.abort(entry);
@@ -99,8 +108,9 @@ export class PipelineJobsCache {
         continue;
       }
       const old = previously.get(entry.pipelineId);
-      const moved = pipeline !== undefined && (!old || old.status !== pipeline.status || old.updated_at !== pipeline.updated_at);
-      const how = entry.stale || (moved && !isActive(pipeline.status)) ? 'load' : (pipeline ? isActive(pipeline.status) : entry.watch?.moving) ? 'update' : undefined;
+      // Newly listed (or back on the list): what is held may be from long ago, so it is loaded anew, as it is when it just finished.
+      const reload = pipeline !== undefined && (!old || (!isActive(pipeline.status) && (old.status !== pipeline.status || old.updated_at !== pipeline.updated_at)));
+      const how = entry.stale || reload ? 'load' : (pipeline ? isActive(pipeline.status) : entry.watch?.moving) ? 'update' : undefined;
       if (how || entry.pending) work.push(this.bringUpToDate(entry, how, signal));
     }
     const results = await Promise.allSettled(work);

@@ -29,7 +29,9 @@ export class PipelinesTree implements vscode.TreeDataProvider<TreeNode>, vscode.
   }
 
   getTreeItem(node: TreeNode): vscode.TreeItem {
-    return node.toTreeItem();
+    const item = node.toTreeItem();
+    this.shown.rendered(node.id, rowSignature(node, item));
+    return item;
   }
 
   getParent(node: TreeNode): TreeNode | undefined {
@@ -74,8 +76,9 @@ export class PipelinesTree implements vscode.TreeDataProvider<TreeNode>, vscode.
     }
     for (const row of fresh) {
       const old = this.shown.get(row.id);
-      if (old && rowSignature(old) !== rowSignature(row)) targets.add(this.shown.keep(row));
-      else if (old?.kind === 'pipeline' && row.kind === 'pipeline') old.pipeline = row.pipeline; // fresher data, same look: no rebuild
+      if (!old) continue;
+      if (this.shown.renderedSignature(row.id) !== rowSignature(row)) targets.add(this.shown.keep(row));
+      else if (old.kind === 'pipeline' && row.kind === 'pipeline') old.pipeline = row.pipeline; // fresher data, same look: no rebuild
     }
   }
 
@@ -92,7 +95,7 @@ export class PipelinesTree implements vscode.TreeDataProvider<TreeNode>, vscode.
         const old = this.shown.get(stage.id);
         if (stage.kind !== 'stage' || old?.kind !== 'stage') continue;
         const jobRows = this.jobsOfStage(stage);
-        if (rowSignature(old) !== rowSignature(stage) || !sameIds(this.shown.childIdsOf(old), jobRows)) {
+        if (this.shown.renderedSignature(stage.id) !== rowSignature(stage) || !sameIds(this.shown.childIdsOf(old), jobRows)) {
           targets.add(this.shown.keep(stage));
           continue;
         }
@@ -101,7 +104,9 @@ export class PipelinesTree implements vscode.TreeDataProvider<TreeNode>, vscode.
         if (!shownJobs) continue;
         for (const row of jobRows) {
           const oldRow = this.shown.get(row.id);
-          if (oldRow && (oldRow.kind === 'job' || oldRow.kind === 'bridge') && rowJob(oldRow) !== rowJob(row)) targets.add(this.shown.keep(row));
+          if (!oldRow) continue;
+          if (this.shown.renderedSignature(row.id) !== rowSignature(row)) targets.add(this.shown.keep(row));
+          else this.shown.keep(row); // fresher data, same look: no rebuild
         }
       }
     }
@@ -215,17 +220,23 @@ function sameIds(ids: readonly string[] | undefined, nodes: readonly TreeNode[])
   return ids !== undefined && ids.length === nodes.length && nodes.every((node, index) => node.id === ids[index]);
 }
 
-/** What a row shows, but a running row's ticking time: rows that read the same are not rebuilt. */
-function rowSignature(node: TreeNode): string {
-  const item = node.toTreeItem();
-  const running = (node.kind === 'pipeline' && !isFinished(node.pipeline.status)) || (node.kind === 'stage' && !isFinished(node.status));
-  const description = running ? undefined : item.description;
+/**
+ * What a row shows, but the ticking time of something that runs (its status and icon still count): rows
+ * that read the same are not rebuilt.
+ */
+function rowSignature(node: TreeNode, item = node.toTreeItem()): string {
+  const status = statusOfRow(node);
+  const description = status !== undefined && !isFinished(status) ? undefined : item.description;
   const icon = item.iconPath instanceof vscode.ThemeIcon ? item.iconPath.id : undefined;
-  return JSON.stringify([item.label, description, icon, item.contextValue, node.kind === 'stage' ? node.jobs.length : undefined]);
+  return JSON.stringify([item.label, description, status, icon, item.contextValue, item.collapsibleState === vscode.TreeItemCollapsibleState.None, node.kind === 'stage' ? node.jobs.length : undefined]);
 }
 
-function rowJob(node: JobNode | BridgeNode): Job | Bridge {
-  return node.kind === 'job' ? node.job : node.bridge;
+function statusOfRow(node: TreeNode): string | undefined {
+  if (node.kind === 'pipeline') return node.pipeline.status;
+  if (node.kind === 'stage') return node.status;
+  if (node.kind === 'job') return node.job.status;
+  if (node.kind === 'bridge') return node.bridge.status;
+  return undefined;
 }
 
 function projectPathOfPipelineUrl(webUrl: string | undefined, instanceUrl: string): string | undefined {
