@@ -67,6 +67,10 @@ describe('refresh cost and tree size', function () {
       fake.state.setJobStatus(job.id, refresh % 2 === 0 ? 'pending' : 'running');
       await settled();
     }
+    // The rows that changed were shown anew: VS Code was given each moved job's last status.
+    const lastStatus = (jobId: number) => fake.state.findJobs({ pipelineId: pipeline.id }).find((job) => job.id === jobId)?.status;
+    const rowShowsStatus = (jobId: number) => tree.renderedLook(`${currentRow.id}:job:${jobId}`)?.includes(`"${lastStatus(jobId)}"`);
+    await waitFor(() => moving.every((job) => rowShowsStatus(job.id)), () => `each moved job's row to show its status (${moving.map((job) => `${job.id}: ${tree.renderedLook(`${currentRow.id}:job:${job.id}`)}`).join('; ')})`);
     await waitFor(() => tree.nodeCount <= baseline, () => `the tree to hold ${baseline} nodes again (holds ${tree.nodeCount} after ${REFRESHES} refreshes)`);
     assert.ok(baseline > testJobs.length, `the tree was shown (${baseline} nodes)`);
     assert.equal(api.services.model.heldPipelineJobs, heldJobs, 'no more pipelines\' jobs held');
@@ -78,7 +82,11 @@ describe('refresh cost and tree size', function () {
     const finishedFetched = fake.requests.slice(from).filter((request) => /\/jobs\/\d+$/.test(request.path) && !moving.some((job) => request.path.endsWith(`/jobs/${job.id}`)));
     assert.deepEqual(finishedFetched.map((request) => request.path), [], 'no finished job fetched again');
 
+    // The pipeline's end reads differently on its own row: VS Code is given it.
     for (const job of fake.state.findJobs({ pipelineId: pipeline.id })) if (job.status !== 'success') fake.state.setJobStatus(job.id, 'success');
-    await api.services.refresher.refreshNow();
+    await waitFor(async () => {
+      await api.services.refresher.refreshNow();
+      return tree.renderedLook(currentRow.id)?.includes('"success"');
+    }, () => `the current pipeline's row to show success (shows ${tree.renderedLook(currentRow.id)})`);
   });
 });

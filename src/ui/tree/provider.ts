@@ -25,7 +25,12 @@ export class PipelinesTree implements vscode.TreeDataProvider<TreeNode>, vscode.
 
   constructor(private readonly model: PipelinesModel) {
     this.view = vscode.window.createTreeView('gitlabCiLens.pipelines', { treeDataProvider: this, showCollapseAll: true });
-    this.disposables.push(this.view, model.onDidChange((change) => void this.modelChanged(change)));
+    this.disposables.push(
+      this.view,
+      model.onDidChange((change) => void this.modelChanged(change)),
+      // What changed while hidden is shown anew when the view opens (once, not on every refresh).
+      this.view.onDidChangeVisibility(({ visible }) => visible && this.changed.fire(undefined)),
+    );
   }
 
   getTreeItem(node: TreeNode): vscode.TreeItem {
@@ -44,6 +49,11 @@ export class PipelinesTree implements vscode.TreeDataProvider<TreeNode>, vscode.
     } catch (error) {
       return this.shown.setChildren(node, [new MessageNode(`error:${node ? node.id : 'root'}`, describeFailure('Loading', error).message, 'warning')]);
     }
+  }
+
+  /** What VS Code was last given for a row (label, status, icon…), for tests; undefined when it never asked. */
+  renderedLook(id: string): string | undefined {
+    return this.shown.renderedSignature(id);
   }
 
   /** How many nodes the tree holds: what is shown, however many refreshes (for tests). */
@@ -77,7 +87,8 @@ export class PipelinesTree implements vscode.TreeDataProvider<TreeNode>, vscode.
     for (const row of fresh) {
       const old = this.shown.get(row.id);
       if (!old) continue;
-      if (this.shown.renderedSignature(row.id) !== rowSignature(row)) targets.add(this.shown.keep(row));
+      // A pipeline that reads differently (a status change: rare) refreshes its parent, the path VS Code renders most surely.
+      if (this.shown.renderedSignature(row.id) !== rowSignature(row)) targets.add(parent);
       else if (old.kind === 'pipeline' && row.kind === 'pipeline') old.pipeline = row.pipeline; // fresher data, same look: no rebuild
     }
   }
