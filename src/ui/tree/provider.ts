@@ -97,7 +97,7 @@ export class PipelinesTree implements vscode.TreeDataProvider<TreeNode>, vscode.
     const pipelineNodes = [...this.shown.all()].filter((node): node is PipelineNode => node.kind === 'pipeline' && node.project.key === ref.project.key && node.pipeline.id === ref.pipelineId);
     for (const pipelineNode of pipelineNodes) {
       if (!this.shown.childIdsOf(pipelineNode)) continue; // never expanded: nothing below it to update
-      const stages = await this.stagesOf(pipelineNode);
+      const stages = await this.pipelineChildren(pipelineNode);
       if (!sameIds(this.shown.childIdsOf(pipelineNode), stages)) {
         targets.add(pipelineNode);
         continue;
@@ -134,7 +134,7 @@ export class PipelinesTree implements vscode.TreeDataProvider<TreeNode>, vscode.
       case 'project':
         return this.pipelinesOf(this.model.stateOf(node.project) ?? { project: node.project, recent: [], hasMore: false }, this.model.stateOf(node.project) === undefined);
       case 'pipeline':
-        return this.stagesOf(node);
+        return this.pipelineChildren(node);
       case 'stage':
         return this.jobsOfStage(node);
       case 'bridge':
@@ -181,6 +181,14 @@ export class PipelinesTree implements vscode.TreeDataProvider<TreeNode>, vscode.
   private emptyText(project: ProjectContext, filtered: boolean): string {
     if (filtered) return 'No pipelines match the filter (click to clear it)';
     return project.branch ? `No pipelines yet (branch ${project.branch})` : 'No pipelines yet';
+  }
+
+  /**
+   * What hangs under a pipeline row: its stages (other rows, e.g. test results, go here too, so targeted
+   * refreshes compare against the same list VS Code was given).
+   */
+  private pipelineChildren(node: PipelineNode): Promise<TreeNode[]> {
+    return this.stagesOf(node);
   }
 
   /** Stages in pipeline order: the order their first jobs were created in. */
