@@ -29,7 +29,7 @@ export interface ExtensionApi {
   testResults: TestResultsPublisher;
 }
 
-/** Builds the services and registers views and commands. No network here: that waits for the view. */
+/** Builds the services and registers views and commands. No network here: that waits for a project to be found. */
 export function activate(context: vscode.ExtensionContext): ExtensionApi {
   const log = new Logger();
   const settings = new Settings();
@@ -63,7 +63,7 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
     model.onDidChange(updateContextKeys),
     projects.onDidChange(() => {
       updateContextKeys();
-      if (refresher.watching) void refresher.refreshNow();
+      refresher.projectsChanged();
     }),
   );
   updateContextKeys();

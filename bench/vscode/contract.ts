@@ -30,6 +30,8 @@ export interface EconomyReport {
   readonly unfocusedError?: string;
   /** View visible and focused, every pipeline finished: nothing changes. */
   readonly quiet: Window;
+  /** Then the view hidden, the window focused: only the status bar's checks, and nothing changes. */
+  readonly hiddenQuiet: Window;
 }
 
 /** The activation host prints one line starting with this, followed by its ActivationReport as JSON. */

@@ -53,8 +53,12 @@ export async function run(): Promise<void> {
   await control(`/act?name=${FINISH_PIPELINES_ACTION}`);
   await vscode.commands.executeCommand('gitlabCiLens.refresh');
   const quiet = await measureWindow(Number(process.env[QUIET_WINDOW_MS_VARIABLE] ?? 120_000));
+  await vscode.commands.executeCommand('workbench.view.explorer');
+  await expectState('the view to hide again', () => !tree.view.visible);
+  // Two minutes: the status bar's look for an open merge request (every 2 min) falls inside it once.
+  const hiddenQuiet = await measureWindow(120_000);
 
-  const report: EconomyReport = { signedIn, projectFound, viewOpenedAt, visible, hidden, unfocused, unfocusedError, quiet };
+  const report: EconomyReport = { signedIn, projectFound, viewOpenedAt, visible, hidden, unfocused, unfocusedError, quiet, hiddenQuiet };
   console.log(REPORT_MARKER + JSON.stringify(report));
 }
 

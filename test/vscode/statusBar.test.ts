@@ -124,4 +124,28 @@ describe('status bar', function () {
     }
     assert.deepEqual(titles, [`Pipeline #${state.current.id} · main · ${state.current.status}`]);
   });
+  it('follows a new pipeline to its end with the view hidden, asking for the current pipeline alone', async function () {
+    this.timeout(120_000);
+    await vscode.commands.executeCommand('workbench.view.explorer');
+    await waitFor(() => !api.services.tree.view.visible, 'the GitLab view to be hidden');
+    const hiddenSince = Date.now();
+    const pipeline = fake.state.createPipelineForRef(PROJECT_PATH, 'main', { template: BUILD_AND_TRIGGER });
+    const build = fake.state.findJobs({ pipelineId: pipeline.id }).find((job) => job.name === 'build');
+    assert.ok(build);
+    fake.state.setJobStatus(build.id, 'running');
+
+    // No refresh asked for here: the refresher's own checks must find it.
+    const current = () => api.services.model.projectStates().find((state) => state.project.projectPath === PROJECT_PATH)?.current;
+    await waitFor(() => current()?.id === pipeline.id && /^\$\(sync~spin\) Pipeline running \d\/2$/.test(api.statusBar.text), () => `the status bar to show #${pipeline.id} running (got "${api.statusBar.text}", current #${current()?.id ?? 'none'})`);
+
+    for (const job of fake.state.findJobs({ pipelineId: pipeline.id })) fake.state.setJobStatus(job.id, 'success');
+    await waitFor(() => /^\$\(pass\) Pipeline success$/.test(api.statusBar.text), () => `the status bar to show the pipeline passed (got "${api.statusBar.text}")`);
+    const announced = `Pipeline #${pipeline.id} on main passed`;
+    await waitFor(() => captured.texts.includes(announced), () => `"${announced}" (shown: ${JSON.stringify(captured.texts)})`);
+
+    const whileHidden = fake.requests.filter((request) => request.at >= hiddenSince && request.path.startsWith('/api/v4/projects/'));
+    const listed = whileHidden.filter((request) => /\/pipelines$/.test(request.path) && request.method === 'GET');
+    assert.deepEqual(listed.map((request) => request.path), [], 'the pipelines list is not asked for while the view is hidden');
+    assert.ok(whileHidden.some((request) => request.path.endsWith('/pipelines/latest')), 'the branch\'s latest pipeline is what is asked');
+  });
 });

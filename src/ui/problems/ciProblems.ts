@@ -7,7 +7,7 @@ import type { ProjectContext } from '../services';
 
 /** What Problems reads of the pipelines model: the current pipelines and their (shared, cached) jobs. */
 export interface CurrentPipelines {
-  readonly onDidChange: vscode.Event<void>;
+  readonly onDidChange: vscode.Event<unknown>;
   projectStates(): readonly { project: ProjectContext; current?: { id: number } }[];
   jobsOf(project: ProjectContext, pipelineId: number): Promise<{ jobs: Job[] }>;
 }

@@ -9,7 +9,7 @@ const MAX_OTHER_ITEMS = 5_000;
 
 /** What the results publisher needs of the extension: the current pipelines, and when they change. */
 export interface CurrentPipelines {
-  onDidChange: vscode.Event<void>;
+  onDidChange: vscode.Event<unknown>;
   current(): { project: ProjectContext; pipeline: Pipeline }[];
 }
 

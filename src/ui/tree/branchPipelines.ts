@@ -33,3 +33,21 @@ export function mergeRecent(listed: readonly Pipeline[], mergeRequestPipelines: 
   for (const pipeline of [...listed, ...mergeRequestPipelines]) if (pipeline.id !== currentId && !byId.has(pipeline.id)) byId.set(pipeline.id, pipeline);
   return [...byId.values()].sort((a, b) => b.id - a.id).slice(0, limit);
 }
+
+/**
+ * The status bar's cheap look at the current pipeline, one conditional request when nothing moved: the known
+ * merge request's own page (its head pipeline), else the branch's latest pipeline. Which merge request is open
+ * is looked up anew (`findBranchPipeline`) when `recheck` says so, or when the known one has no head pipeline
+ * or is no longer open.
+ */
+export async function checkCurrentPipeline(gitlab: GitLab, project: ProjectContext, known: MergeRequestRef | undefined, recheck: boolean, signal?: AbortSignal): Promise<Omit<BranchPipelines, 'mergeRequestPipelines'>> {
+  if (!project.branch) return {};
+  if (!recheck && known) {
+    const detail = await gitlab.mergeRequests.get(project.projectPath, known.iid, signal);
+    if (detail.state === 'opened' && detail.head_pipeline) return { current: detail.head_pipeline, mergeRequest: known };
+  } else if (!recheck) {
+    return { current: await gitlab.pipelines.latest(project.projectPath, project.branch, signal) };
+  }
+  const { pipeline: current, mergeRequest } = await findBranchPipeline(gitlab, project.projectPath, project.branch, signal);
+  return { current, mergeRequest };
+}

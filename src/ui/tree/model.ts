@@ -1,14 +1,14 @@
 import * as vscode from 'vscode';
 import type { GitLab } from '../../gitlab';
 import { GitLabError } from '../../gitlab/errors';
-import { type Bridge, type Job, type Pipeline, type PipelineDetail, isActive } from '../../gitlab/models';
+import { type Pipeline, type PipelineDetail, isActive } from '../../gitlab/models';
 import type { MergeRequestRef } from '../../gitlab/mergeRequests';
 import type { PipelineFilters } from '../../gitlab/pipelines';
 import type { Logger } from '../log';
 import type { Projects } from '../projects';
 import type { ProjectContext } from '../services';
 import type { Settings } from '../settings';
-import { loadBranchPipelines, mergeRecent } from './branchPipelines';
+import { checkCurrentPipeline, loadBranchPipelines, mergeRecent } from './branchPipelines';
 
 export interface ProjectPipelines {
   project: ProjectContext;
@@ -22,29 +22,51 @@ export interface ProjectPipelines {
   error?: GitLabError;
 }
 
-export interface PipelineJobs {
-  jobs: Job[];
-  bridges: Bridge[];
+import { type PipelineJobs, PipelineJobsCache } from './pipelineJobsCache';
+
+export type { PipelineJobs } from './pipelineJobsCache';
+
+/** A pipeline, as change events name it. */
+export interface PipelineRef {
+  readonly project: ProjectContext;
+  readonly pipelineId: number;
+}
+
+/** What a refresh changed: readers that can, update only that. */
+export interface PipelinesChange {
+  /** Projects whose pipelines (the list, the current one, the merge request, an error) changed. */
+  readonly projects: readonly ProjectContext[];
+  /** Pipelines whose jobs or trigger jobs changed (their own fields changed with their project). */
+  readonly pipelines: readonly PipelineRef[];
+  /** Everything may read differently (filter, Show Retried, offline): readers start over. */
+  readonly everything: boolean;
 }
 
 export type PipelineFilter = Pick<PipelineFilters, 'ref' | 'status' | 'source'>;
 
+/** How often the status bar's check looks again for which merge request is open: that list's 304 carries pagination headers (about 700 bytes). */
+const MERGE_REQUEST_RECHECK_MS = 120_000;
+/** How often that check brings a running current pipeline's jobs up to date ("running 3/7"). */
+const CURRENT_JOBS_RECHECK_MS = 30_000;
+
 /**
  * What the pipelines tree and the status bar show, and the only place that asks GitLab for it (through
- * `refresh`, which the refresher calls). Jobs are loaded when a pipeline is expanded and cached until
- * a refresh sees the pipeline still moving.
+ * `refresh` and `refreshCurrent`, which the refresher calls). Jobs are loaded when a pipeline is expanded and
+ * then kept up to date by each refresh, at a cost that follows what changes (`PipelineJobsCache`).
  */
 export class PipelinesModel implements vscode.Disposable {
   private readonly states = new Map<string, ProjectPipelines>();
   private readonly pageCounts = new Map<string, number>();
-  private readonly jobsCache = new Map<string, Promise<PipelineJobs>>();
-  /** Loaded jobs dropped since the last refresh, as readers last saw them: compared with a fresh load then. */
-  private readonly droppedJobs = new Map<string, Promise<PipelineJobs>>();
-  private readonly changed = new vscode.EventEmitter<void>();
+  private readonly jobs: PipelineJobsCache;
+  private readonly changed = new vscode.EventEmitter<PipelinesChange>();
   private filterValue: PipelineFilter = {};
   private showRetriedValue = false;
+  /** When each branch's open merge request (a known MR is another branch's after a checkout), and each current pipeline's jobs, were last looked up. */
+  private readonly mergeRequestCheckedAt = new Map<string, number>();
+  private readonly currentJobsCheckedAt = new Map<string, number>();
   /** The last refresh could not reach GitLab at all. */
   offline = false;
+  /** Fires with what changed; listeners that only need "something changed" may ignore the argument. */
   readonly onDidChange = this.changed.event;
 
   constructor(
@@ -52,7 +74,9 @@ export class PipelinesModel implements vscode.Disposable {
     private readonly gitlabFor: (project: ProjectContext) => Promise<GitLab>,
     private readonly settings: Settings,
     private readonly log: Logger,
-  ) {}
+  ) {
+    this.jobs = new PipelineJobsCache(gitlabFor, () => this.showRetriedValue);
+  }
 
   get filter(): PipelineFilter {
     return this.filterValue;
@@ -69,16 +93,22 @@ export class PipelinesModel implements vscode.Disposable {
 
   setShowRetried(show: boolean): void {
     this.showRetriedValue = show;
-    this.jobsCache.clear();
-    this.changed.fire();
+    this.jobs.clear();
+    this.changed.fire({ projects: [], pipelines: [], everything: true });
   }
 
   projectStates(): ProjectPipelines[] {
     return this.projects.list().map((project) => this.states.get(project.key) ?? { project, recent: [], hasMore: false });
   }
 
+  /** Undefined until the project's first refresh lands (readers show a loading state then). */
   stateOf(project: ProjectContext): ProjectPipelines | undefined {
     return this.states.get(project.key);
+  }
+
+  /** How many pipelines' jobs are held: bounded by what is shown and read (for tests). */
+  get heldPipelineJobs(): number {
+    return this.jobs.size;
   }
 
   /** Anything on screen still moving: the refresher polls faster then. */
@@ -87,22 +117,39 @@ export class PipelinesModel implements vscode.Disposable {
   }
 
   /**
-   * Fetches every project's pipelines (or one project's). Throws the first rate-limit error so the
-   * refresher can wait as GitLab asks; other failures are kept on the project's state and logged.
+   * Fetches every project's pipelines (or one project's), then brings their loaded jobs up to date. Throws the
+   * first rate-limit error so the refresher can wait as GitLab asks; other failures are kept on the project's
+   * state and logged.
    */
   async refresh(only?: ProjectContext, signal?: AbortSignal): Promise<void> {
     const projects = only ? [only] : this.projects.list();
+    this.forgetProjectsGone();
     const before = projects.map((project) => this.states.get(project.key));
     const wasOffline = this.offline;
-    const results = await Promise.allSettled(projects.map((project) => this.refreshProject(project, signal)));
+    const results = await Promise.allSettled(projects.map((project, index) => this.refreshProject(project, before[index], signal)));
     const errors = results.flatMap((result) => (result.status === 'rejected' ? [result.reason as unknown] : []));
     this.offline = projects.length > 0 && errors.length === projects.length && errors.every((error) => error instanceof GitLabError && (error.reason === 'network' || error.reason === 'timeout'));
     // Unchanged answers (304s) are the very objects held before: readers hear of a refresh only when it changed something.
-    const statesChanged = projects.some((project, index) => !sameForReaders(before[index], this.states.get(project.key)));
-    const jobsChanged = await this.droppedJobsChanged(projects);
-    if (statesChanged || jobsChanged || this.offline !== wasOffline) this.changed.fire();
+    const changedProjects = projects.filter((project, index) => !sameForReaders(before[index], this.states.get(project.key)));
+    const changedJobs = results.flatMap((result, index) => (result.status === 'fulfilled' ? result.value.map((pipelineId) => ({ project: projects[index], pipelineId })) : []));
+    this.announce(changedProjects, changedJobs, this.offline !== wasOffline);
     const rateLimited = errors.find((error): error is GitLabError => error instanceof GitLabError && error.reason === 'rate-limited');
     if (rateLimited) throw rateLimited;
+  }
+
+  /**
+   * Refreshes only each project's current pipeline, for the status bar while the view is hidden: one
+   * conditional request a project when nothing moved (see `checkCurrentPipeline`), plus the running current
+   * pipeline's loaded jobs every half minute. Fires `onDidChange` only when something changed.
+   */
+  async refreshCurrent(signal?: AbortSignal): Promise<void> {
+    const projects = this.projects.list();
+    this.forgetProjectsGone();
+    const results = await Promise.allSettled(projects.map((project) => this.refreshCurrentOf(project, signal)));
+    const changed = results.flatMap((result, index) => (result.status === 'fulfilled' ? [{ project: projects[index], ...result.value }] : []));
+    this.announce(changed.filter((change) => change.stateChanged).map((change) => change.project), changed.flatMap((change) => change.jobsChanged.map((pipelineId) => ({ project: change.project, pipelineId }))), false);
+    const rateLimited = results.find((result) => result.status === 'rejected' && result.reason instanceof GitLabError && result.reason.reason === 'rate-limited');
+    if (rateLimited?.status === 'rejected') throw rateLimited.reason;
   }
 
   /** One more page of recent pipelines. */
@@ -111,46 +158,32 @@ export class PipelinesModel implements vscode.Disposable {
     await this.refresh(project);
   }
 
-  /** A pipeline's jobs and bridges, loaded once and shared by the tree and the status bar. */
+  /** A pipeline's jobs and bridges, loaded once and shared by the tree, the status bar and commands. */
   jobsOf(project: ProjectContext, pipelineId: number): Promise<PipelineJobs> {
-    const key = `${project.key}#${pipelineId}`;
-    let jobs = this.jobsCache.get(key);
-    if (!jobs) {
-      jobs = this.loadJobs(project, pipelineId);
-      jobs.catch(() => this.jobsCache.delete(key)); // a failure is not cached: the next expand tries again
-      this.jobsCache.set(key, jobs);
-    }
-    return jobs;
+    return this.jobs.jobsOf(project, pipelineId);
   }
 
-  /** After an action: drop what it changed, so the next look fetches anew. */
+  /** After an action: the next look or refresh loads what it changed anew. */
   invalidate(project: ProjectContext, pipelineId?: number): void {
-    for (const key of [...this.jobsCache.keys()]) {
-      if (key.startsWith(`${project.key}#`) && (pipelineId === undefined || key === `${project.key}#${pipelineId}`)) {
-        const loaded = this.jobsCache.get(key);
-        if (loaded && !this.droppedJobs.has(key)) this.droppedJobs.set(key, loaded);
-        this.jobsCache.delete(key);
-      }
+    this.jobs.invalidate(project, pipelineId);
+  }
+
+  /** What was held for projects no longer in the workspace (or signed out of) goes: it would be stale on their return. */
+  private forgetProjectsGone(): void {
+    const present = new Set(this.projects.list().map((project) => project.key));
+    for (const key of [...this.states.keys()]) {
+      if (present.has(key)) continue;
+      this.states.delete(key);
+      this.jobs.forgetProject(key);
     }
   }
 
-  /** Loads the dropped jobs of these projects again (conditional requests): whether any differ from what readers saw. */
-  private async droppedJobsChanged(projects: readonly ProjectContext[]): Promise<boolean> {
-    const comparisons: Promise<boolean>[] = [];
-    for (const project of projects) {
-      const prefix = `${project.key}#`;
-      for (const [key, seen] of [...this.droppedJobs]) {
-        if (!key.startsWith(prefix)) continue;
-        this.droppedJobs.delete(key);
-        const fresh = this.jobsOf(project, Number(key.slice(prefix.length)));
-        comparisons.push(Promise.all([seen, fresh]).then(([a, b]) => a.jobs !== b.jobs || a.bridges !== b.bridges, () => true));
-      }
-    }
-    return (await Promise.all(comparisons)).some(Boolean);
+  private announce(projects: readonly ProjectContext[], pipelines: readonly PipelineRef[], everything: boolean): void {
+    if (projects.length > 0 || pipelines.length > 0 || everything) this.changed.fire({ projects, pipelines, everything });
   }
 
-  private async refreshProject(project: ProjectContext, signal?: AbortSignal): Promise<void> {
-    const previous = this.states.get(project.key);
+  /** The ids of pipelines whose jobs changed. */
+  private async refreshProject(project: ProjectContext, previous: ProjectPipelines | undefined, signal?: AbortSignal): Promise<number[]> {
     try {
       const gitlab = await this.gitlabFor(project);
       const perPage = Math.min(this.settings.pipelineCount * (this.pageCounts.get(project.key) ?? 1), 100);
@@ -160,37 +193,65 @@ export class PipelinesModel implements vscode.Disposable {
       ]);
       const { current, mergeRequest } = branch;
       const recent = mergeRecent(page.items, branch.mergeRequestPipelines, current?.id, perPage);
-      this.dropStaleJobs(project, previous, [...(current ? [current] : []), ...recent]);
-      this.states.set(project.key, { project, current, mergeRequest, recent, hasMore: page.nextPage !== undefined || page.nextUrl !== undefined });
+      const next: ProjectPipelines = { project, current, mergeRequest, recent, hasMore: page.nextPage !== undefined || page.nextUrl !== undefined };
+      this.mergeRequestCheckedAt.set(branchKey(project), Date.now());
+      this.currentJobsCheckedAt.set(project.key, Date.now());
+      this.states.set(project.key, next);
+      return await this.jobs.refresh(project, pipelinesOf(previous), pipelinesOf(next), signal);
     } catch (error) {
       const failure = error instanceof GitLabError ? error : new GitLabError('network', 'refresh', String(error));
       this.log.warn(`Refreshing ${project.projectPath} failed: ${failure.message}`);
-      this.states.set(project.key, { ...(previous ?? { project, recent: [], hasMore: false }), error: failure });
+      this.states.set(project.key, { ...(this.states.get(project.key) ?? previous ?? { project, recent: [], hasMore: false }), error: failure });
       throw failure;
     }
   }
 
-  /** Jobs of pipelines that moved since they were loaded are fetched again on the next look. */
-  private dropStaleJobs(project: ProjectContext, previous: ProjectPipelines | undefined, pipelines: Pipeline[]): void {
-    const before = new Map([...(previous?.current ? [previous.current] : []), ...(previous?.recent ?? [])].map((pipeline) => [pipeline.id, pipeline]));
-    for (const pipeline of pipelines) {
-      const old = before.get(pipeline.id);
-      if (!old || isActive(pipeline.status) || old.status !== pipeline.status || old.updated_at !== pipeline.updated_at) this.invalidate(project, pipeline.id);
+  /** Whether the project's current pipeline (or merge request, or error) changed, and whose jobs did; throws only a rate limit. */
+  private async refreshCurrentOf(project: ProjectContext, signal?: AbortSignal): Promise<{ stateChanged: boolean; jobsChanged: number[] }> {
+    const previous = this.states.get(project.key);
+    const now = Date.now();
+    try {
+      const gitlab = await this.gitlabFor(project);
+      // Another branch checked out since the last look: its merge request (if any) is not the one held.
+      const sameBranch = previous?.project.branch === project.branch;
+      const recheck = !sameBranch || now - (this.mergeRequestCheckedAt.get(branchKey(project)) ?? 0) >= MERGE_REQUEST_RECHECK_MS;
+      const { current, mergeRequest } = await checkCurrentPipeline(gitlab, project, sameBranch ? previous?.mergeRequest : undefined, recheck, signal);
+      if (recheck) this.mergeRequestCheckedAt.set(branchKey(project), now);
+      const kept: ProjectPipelines = { ...(previous ?? { recent: [], hasMore: false }), project };
+      // A new current pipeline leaves the recent ones (the tree shows each once), the one it replaces joins them.
+      const recent = mergeRecent(kept.recent, kept.current ? [kept.current] : [], current?.id, kept.recent.length + (kept.current && kept.current.id !== current?.id ? 1 : 0));
+      const next: ProjectPipelines = { ...kept, current, mergeRequest, recent, error: undefined };
+      this.states.set(project.key, next);
+      const jobsDue = current !== undefined && (current.status !== previous?.current?.status || now - (this.currentJobsCheckedAt.get(project.key) ?? 0) >= CURRENT_JOBS_RECHECK_MS);
+      let jobsChanged: number[] = [];
+      if (jobsDue) {
+        this.currentJobsCheckedAt.set(project.key, now);
+        jobsChanged = await this.jobs.refresh(project, previous?.current ? [previous.current] : [], [current], signal, true);
+      }
+      return { stateChanged: !sameForReaders(previous, next), jobsChanged };
+    } catch (error) {
+      const failure = error instanceof GitLabError ? error : new GitLabError('network', 'refresh', String(error));
+      // Every 12 s: a lasting failure (signed out, offline) is logged once, not each time.
+      if (previous?.error?.message !== failure.message) this.log.warn(`Checking the current pipeline of ${project.projectPath} failed: ${failure.message}`);
+      const next = { ...(previous ?? { project, recent: [], hasMore: false }), error: failure };
+      this.states.set(project.key, next);
+      if (failure.reason === 'rate-limited') throw failure;
+      return { stateChanged: !sameForReaders(previous, next), jobsChanged: [] };
     }
   }
 
-  private async loadJobs(project: ProjectContext, pipelineId: number): Promise<PipelineJobs> {
-    const gitlab = await this.gitlabFor(project);
-    const [jobs, bridges] = await Promise.all([
-      gitlab.pipelines.jobs(project.projectPath, pipelineId, { includeRetried: this.showRetriedValue }),
-      gitlab.pipelines.bridges(project.projectPath, pipelineId),
-    ]);
-    return { jobs, bridges };
-  }
-
   dispose(): void {
+    this.jobs.clear();
     this.changed.dispose();
   }
+}
+
+function branchKey(project: ProjectContext): string {
+  return `${project.key}@${project.branch ?? ''}`;
+}
+
+function pipelinesOf(state: ProjectPipelines | undefined): Pipeline[] {
+  return state ? [...(state.current ? [state.current] : []), ...state.recent] : [];
 }
 
 /** Whether a project's state reads the same: the same objects (a 304 gives back the very same), the same error. */

@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import type { ArtifactEntry, Bridge, Job, Pipeline, PipelineDetail, Status } from '../../gitlab/models';
+import { type ArtifactEntry, type Bridge, type Job, type Pipeline, type PipelineDetail, type Status, isFinished } from '../../gitlab/models';
 import { type MergeRequestRef, parseMergeRequestRef, refLabel } from '../../gitlab/mergeRequests';
 import { elapsedSeconds, formatDuration, jobCapabilities, pipelineCapabilities } from '../../gitlab/status';
 import { artifactUri } from '../artifacts/artifactUri';
@@ -45,7 +45,8 @@ export class PipelineNode {
   readonly kind = 'pipeline';
   constructor(
     readonly project: ProjectContext,
-    readonly pipeline: Pipeline | PipelineDetail,
+    /** Replaced by a refresh that leaves the row looking the same (the tree keeps the node's object). */
+    public pipeline: Pipeline | PipelineDetail,
     /** The current branch's newest pipeline, shown first and expanded. */
     readonly isCurrent: boolean,
     readonly placement: {
@@ -99,15 +100,17 @@ export class StageNode {
     readonly parent: PipelineNode,
     readonly name: string,
     readonly status: Status,
-    readonly jobs: readonly (Job | Bridge)[],
+    /** Replaced by a refresh that leaves the row looking the same (the tree keeps the node's object). */
+    public jobs: readonly (Job | Bridge)[],
   ) {}
 
   get id(): string {
     return `${this.parent.id}:stage:${this.name}`;
   }
 
+  /** A finished stage starts collapsed: VS Code then builds none of its job rows until it is opened. */
   toTreeItem(): vscode.TreeItem {
-    const item = new vscode.TreeItem(this.name, vscode.TreeItemCollapsibleState.Expanded);
+    const item = new vscode.TreeItem(this.name, isFinished(this.status) ? vscode.TreeItemCollapsibleState.Collapsed : vscode.TreeItemCollapsibleState.Expanded);
     item.id = this.id;
     item.description = `${statusLabel(this.status)} · ${this.jobs.length} ${this.jobs.length === 1 ? 'job' : 'jobs'}`;
     item.iconPath = statusIcon(this.status);

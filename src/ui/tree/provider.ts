@@ -1,9 +1,10 @@
 import * as vscode from 'vscode';
-import type { Bridge, Job, Pipeline } from '../../gitlab/models';
+import { type Bridge, type Job, type Pipeline, isFinished } from '../../gitlab/models';
 import { compositeStatus, markRetried } from '../../gitlab/status';
 import { describeFailure } from '../failureMessages';
 import type { ProjectContext } from '../services';
-import type { PipelinesModel, ProjectPipelines } from './model';
+import type { PipelineRef, PipelinesChange, PipelinesModel, ProjectPipelines } from './model';
+import { NodeRegistry } from './nodeRegistry';
 import { ArchiveEntryNode, ArtifactNode, BridgeNode, type ContributedNode, JobNode, LoadMoreNode, MessageNode, PipelineNode, ProjectNode, StageNode, type TreeNode } from './nodes';
 
 /** Children of an artifact archive or of a folder inside it; supplied by the artifacts feature. */
@@ -17,10 +18,10 @@ export type PipelineContributions = (project: ProjectContext, pipeline: Pipeline
  * Reads only the model; never shows toasts from here (a failure becomes an inline message node).
  */
 export class PipelinesTree implements vscode.TreeDataProvider<TreeNode>, vscode.Disposable {
-  private readonly changed = new vscode.EventEmitter<TreeNode | undefined>();
+  private readonly changed = new vscode.EventEmitter<TreeNode | TreeNode[] | undefined>();
   private readonly disposables: vscode.Disposable[] = [this.changed];
-  /** Child id → parent, as last shown: what `reveal` needs to find its way down. */
-  private readonly parents = new Map<string, TreeNode | undefined>();
+  /** The nodes as last shown, one object per id: what `reveal` and targeted refreshes need. */
+  private readonly shown = new NodeRegistry();
   readonly onDidChangeTreeData = this.changed.event;
   readonly view: vscode.TreeView<TreeNode>;
   archiveBrowser: ArchiveBrowser | undefined;
@@ -28,38 +29,122 @@ export class PipelinesTree implements vscode.TreeDataProvider<TreeNode>, vscode.
 
   constructor(private readonly model: PipelinesModel) {
     this.view = vscode.window.createTreeView('gitlabCiLens.pipelines', { treeDataProvider: this, showCollapseAll: true });
-    this.disposables.push(this.view, model.onDidChange(() => this.changed.fire(undefined)));
+    this.disposables.push(
+      this.view,
+      model.onDidChange((change) => void this.modelChanged(change)),
+      // What changed while hidden is shown anew when the view opens (once, not on every refresh).
+      this.view.onDidChangeVisibility(({ visible }) => visible && this.changed.fire(undefined)),
+    );
   }
 
   getTreeItem(node: TreeNode): vscode.TreeItem {
-    return node.toTreeItem();
+    const item = node.toTreeItem();
+    this.shown.rendered(node.id, rowSignature(node, item));
+    return item;
   }
 
   getParent(node: TreeNode): TreeNode | undefined {
-    return this.parents.get(node.id);
+    return this.shown.parentOf(node.id);
   }
 
   async getChildren(node?: TreeNode): Promise<TreeNode[]> {
     try {
-      const children = await this.childrenOf(node);
-      for (const child of children) this.parents.set(child.id, node);
-      return children;
+      return this.shown.setChildren(node, await this.childrenOf(node));
     } catch (error) {
-      return [new MessageNode(`error:${node ? node.id : 'root'}`, describeFailure('Loading', error).message, 'warning')];
+      return this.shown.setChildren(node, [new MessageNode(`error:${node ? node.id : 'root'}`, describeFailure('Loading', error).message, 'warning')]);
     }
+  }
+
+  /** What VS Code was last given for a row (label, status, icon…), for tests; undefined when it never asked. */
+  renderedLook(id: string): string | undefined {
+    return this.shown.renderedSignature(id);
+  }
+
+  /** How many nodes the tree holds: what is shown, however many refreshes (for tests). */
+  get nodeCount(): number {
+    return this.shown.size;
+  }
+
+  /**
+   * Refreshes only what changed, so VS Code rebuilds (and keeps bookkeeping for) as few rows as it can: a
+   * parent whose rows came or went, else each row that reads differently.
+   */
+  private async modelChanged(change: PipelinesChange): Promise<void> {
+    if (change.everything) return this.changed.fire(undefined);
+    const targets = new Set<TreeNode | undefined>();
+    for (const project of change.projects) this.pipelineRowsChanged(project, targets);
+    for (const pipeline of change.pipelines) await this.jobRowsChanged(pipeline, targets).catch(() => targets.add(undefined));
+    if (targets.has(undefined)) return this.changed.fire(undefined);
+    const rows = [...targets].filter((node): node is TreeNode => node !== undefined && !this.hasAncestorIn(node, targets));
+    if (rows.length > 0) this.changed.fire(rows);
+  }
+
+  private pipelineRowsChanged(project: ProjectContext, targets: Set<TreeNode | undefined>): void {
+    // Several projects: the project's own row is the parent; one project: its pipelines are the roots.
+    const parent = this.model.projectStates().length > 1 ? this.shown.get(new ProjectNode(project).id) : undefined;
+    const state = this.model.stateOf(project);
+    const fresh = this.pipelinesOf(state ?? { project, recent: [], hasMore: false }, state === undefined);
+    if (!sameIds(this.shown.childIdsOf(parent), fresh)) {
+      targets.add(parent);
+      return;
+    }
+    for (const row of fresh) {
+      const old = this.shown.get(row.id);
+      if (!old) continue;
+      // A pipeline that reads differently (a status change: rare) refreshes its parent, the path VS Code renders most surely.
+      if (this.shown.renderedSignature(row.id) !== rowSignature(row)) targets.add(parent);
+      else if (old.kind === 'pipeline' && row.kind === 'pipeline') old.pipeline = row.pipeline; // fresher data, same look: no rebuild
+    }
+  }
+
+  private async jobRowsChanged(ref: PipelineRef, targets: Set<TreeNode | undefined>): Promise<void> {
+    const pipelineNodes = [...this.shown.all()].filter((node): node is PipelineNode => node.kind === 'pipeline' && node.project.key === ref.project.key && node.pipeline.id === ref.pipelineId);
+    for (const pipelineNode of pipelineNodes) {
+      if (!this.shown.childIdsOf(pipelineNode)) continue; // never expanded: nothing below it to update
+      const stages = await this.pipelineChildren(pipelineNode);
+      if (!sameIds(this.shown.childIdsOf(pipelineNode), stages)) {
+        targets.add(pipelineNode);
+        continue;
+      }
+      for (const stage of stages) {
+        const old = this.shown.get(stage.id);
+        // A contributed row (the Tests node) that reads differently is shown anew, with its own rows.
+        if (stage.kind === 'contributed' && old && this.shown.renderedSignature(stage.id) !== rowSignature(stage)) targets.add(this.shown.keep(stage));
+        if (stage.kind !== 'stage' || old?.kind !== 'stage') continue;
+        const jobRows = this.jobsOfStage(stage);
+        if (this.shown.renderedSignature(stage.id) !== rowSignature(stage) || !sameIds(this.shown.childIdsOf(old), jobRows)) {
+          targets.add(this.shown.keep(stage));
+          continue;
+        }
+        const shownJobs = this.shown.childIdsOf(old) !== undefined;
+        old.jobs = stage.jobs;
+        if (!shownJobs) continue;
+        for (const row of jobRows) {
+          const oldRow = this.shown.get(row.id);
+          if (!oldRow) continue;
+          if (this.shown.renderedSignature(row.id) !== rowSignature(row)) targets.add(this.shown.keep(row));
+          else this.shown.keep(row); // fresher data, same look: no rebuild
+        }
+      }
+    }
+  }
+
+  private hasAncestorIn(node: TreeNode, targets: Set<TreeNode | undefined>): boolean {
+    for (let parent = this.shown.parentOf(node.id); parent; parent = this.shown.parentOf(parent.id)) if (targets.has(parent)) return true;
+    return false;
   }
 
   private async childrenOf(node: TreeNode | undefined): Promise<TreeNode[]> {
     if (!node) return this.roots();
     switch (node.kind) {
       case 'project':
-        return this.pipelinesOf(this.model.stateOf(node.project) ?? { project: node.project, recent: [], hasMore: false });
+        return this.pipelinesOf(this.model.stateOf(node.project) ?? { project: node.project, recent: [], hasMore: false }, this.model.stateOf(node.project) === undefined);
       case 'pipeline':
-        return [...((await this.pipelineContributions?.(node.project, node.pipeline)) ?? []), ...(await this.stagesOf(node))];
+        return this.pipelineChildren(node);
       case 'contributed':
         return node.children();
       case 'stage':
-        return node.jobs.map((job) => ('downstream_pipeline' in job ? new BridgeNode(node.parent.project, job, node.parent.id) : new JobNode(node.parent.project, job, node.parent.id)));
+        return this.jobsOfStage(node);
       case 'bridge':
         return this.downstreamOf(node);
       case 'job':
@@ -74,14 +159,20 @@ export class PipelinesTree implements vscode.TreeDataProvider<TreeNode>, vscode.
     }
   }
 
+  private jobsOfStage(node: StageNode): (JobNode | BridgeNode)[] {
+    return node.jobs.map((job) => ('downstream_pipeline' in job ? new BridgeNode(node.parent.project, job, node.parent.id) : new JobNode(node.parent.project, job, node.parent.id)));
+  }
+
   private roots(): TreeNode[] {
     const states = this.model.projectStates();
     if (states.length === 0 || (this.model.offline && states.every((state) => !state.current && state.recent.length === 0))) return []; // the welcome view explains
-    if (states.length === 1) return this.pipelinesOf(states[0]);
+    if (states.length === 1) return this.pipelinesOf(states[0], this.model.stateOf(states[0].project) === undefined);
     return states.map((state) => new ProjectNode(state.project));
   }
 
-  private pipelinesOf(state: ProjectPipelines): TreeNode[] {
+  /** A project's rows; while its first refresh is on the way, a loading row (never "No pipelines"). */
+  private pipelinesOf(state: ProjectPipelines, loading = false): TreeNode[] {
+    if (loading) return [new MessageNode(`loading:${state.project.key}`, 'Loading pipelines…', 'loading~spin')];
     const nodes: TreeNode[] = [];
     if (state.error) nodes.push(new MessageNode(`error:${state.project.key}`, describeFailure('Refreshing', state.error).message, 'warning', { command: 'gitlabCiLens.showLog', title: 'Show Log' }));
     if (state.current) nodes.push(new PipelineNode(state.project, state.current, true, { mergeRequest: state.mergeRequest }));
@@ -98,6 +189,16 @@ export class PipelinesTree implements vscode.TreeDataProvider<TreeNode>, vscode.
   private emptyText(project: ProjectContext, filtered: boolean): string {
     if (filtered) return 'No pipelines match the filter (click to clear it)';
     return project.branch ? `No pipelines yet (branch ${project.branch})` : 'No pipelines yet';
+  }
+
+  /**
+   * What hangs under a pipeline row: its stages (other rows, e.g. test results, go here too, so targeted
+   * refreshes compare against the same list VS Code was given).
+   */
+  /** What other features hang under a pipeline (its Tests node), then its stages. */
+  private async pipelineChildren(node: PipelineNode): Promise<TreeNode[]> {
+    const contributed = (await this.pipelineContributions?.(node.project, node.pipeline)) ?? [];
+    return [...contributed, ...(await this.stagesOf(node))];
   }
 
   /** Stages in pipeline order: the order their first jobs were created in. */
@@ -124,8 +225,8 @@ export class PipelinesTree implements vscode.TreeDataProvider<TreeNode>, vscode.
 
   /** Selects the shown node with this id (e.g. a retried job's new attempt); false when it is not shown. */
   async revealById(id: string): Promise<boolean> {
-    const parent = this.parents.get(id);
-    if (!this.parents.has(id)) return false;
+    if (!this.shown.has(id)) return false;
+    const parent = this.shown.parentOf(id);
     const siblings = await this.getChildren(parent);
     const node = siblings.find((sibling) => sibling.id === id);
     if (!node) return false;
@@ -135,7 +236,7 @@ export class PipelinesTree implements vscode.TreeDataProvider<TreeNode>, vscode.
 
   /** Ids of shown jobs, for finding a job by its GitLab id. */
   shownIds(): string[] {
-    return [...this.parents.keys()];
+    return this.shown.ids();
   }
 
   dispose(): void {
@@ -144,6 +245,29 @@ export class PipelinesTree implements vscode.TreeDataProvider<TreeNode>, vscode.
 }
 
 /** `https://host/root/group/app/-/pipelines/7` → `group/app` (under the instance `https://host/root`); undefined when it does not fit. */
+function sameIds(ids: readonly string[] | undefined, nodes: readonly TreeNode[]): boolean {
+  return ids !== undefined && ids.length === nodes.length && nodes.every((node, index) => node.id === ids[index]);
+}
+
+/**
+ * What a row shows, but the ticking time of something that runs (its status and icon still count): rows
+ * that read the same are not rebuilt.
+ */
+function rowSignature(node: TreeNode, item = node.toTreeItem()): string {
+  const status = statusOfRow(node);
+  const description = status !== undefined && !isFinished(status) ? undefined : item.description;
+  const icon = item.iconPath instanceof vscode.ThemeIcon ? item.iconPath.id : undefined;
+  return JSON.stringify([item.label, description, status, icon, item.contextValue, item.collapsibleState === vscode.TreeItemCollapsibleState.None, node.kind === 'stage' ? node.jobs.length : undefined]);
+}
+
+function statusOfRow(node: TreeNode): string | undefined {
+  if (node.kind === 'pipeline') return node.pipeline.status;
+  if (node.kind === 'stage') return node.status;
+  if (node.kind === 'job') return node.job.status;
+  if (node.kind === 'bridge') return node.bridge.status;
+  return undefined;
+}
+
 function projectPathOfPipelineUrl(webUrl: string | undefined, instanceUrl: string): string | undefined {
   if (!webUrl) return undefined;
   const instanceRoot = `${instanceUrl.replace(/\/+$/, '')}/`;

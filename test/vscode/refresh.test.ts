@@ -1,0 +1,92 @@
+// Refreshes in a real VS Code cost what changes: with a large pipeline running and the view visible, the
+// number of tree nodes the extension holds does not grow with the number of refreshes, pipelines' jobs held
+// stay bounded, and no refresh lists the pipeline's finished jobs again.
+import * as assert from 'node:assert/strict';
+import * as vscode from 'vscode';
+import type { ExtensionApi } from '../../src/extension';
+import { type FakeGitLab, startFakeGitLab } from '../fake-gitlab';
+import { FAKE_PORT_VARIABLE, PROJECT_PATH } from './setup';
+import { waitFor } from './waitFor';
+
+const EXTENSION_ID = 'gitlab-ci-lens.gitlab-ci-lens';
+const REFRESHES = 10;
+
+describe('refresh cost and tree size', function () {
+  let fake: FakeGitLab;
+  let api: ExtensionApi;
+
+  before(async function () {
+    this.timeout(60_000);
+    fake = await startFakeGitLab({ generation: '18.2', port: Number(process.env[FAKE_PORT_VARIABLE]) });
+    const extension = vscode.extensions.getExtension<ExtensionApi>(EXTENSION_ID);
+    assert.ok(extension);
+    api = await extension.activate();
+    await api.services.accounts.add(fake.url, fake.tokens.developer);
+  });
+
+  after(async function () {
+    this.timeout(30_000);
+    await api.services.accounts.remove(fake.url);
+    await fake.close();
+  });
+
+  it('holds no more tree nodes after many refreshes of a running 300-job pipeline, and fetches no finished job again', async function () {
+    this.timeout(180_000);
+    const pipeline = fake.state.seedBigPipeline({ projectId: 1, jobCount: 300, ref: 'main', status: 'success' });
+    const testJobs = fake.state.findJobs({ pipelineId: pipeline.id }).filter((job) => job.stage === 'test');
+    const moving = testJobs.slice(0, 6);
+    for (const job of moving) fake.state.setJobStatus(job.id, 'running');
+    await vscode.commands.executeCommand('gitlabCiLens.pipelines.focus');
+    const current = () => api.services.model.projectStates().find((state) => state.project.projectPath === PROJECT_PATH)?.current;
+    await waitFor(async () => {
+      await api.services.refresher.refreshNow();
+      return current()?.id === pipeline.id;
+    }, () => `#${pipeline.id} as the current pipeline (got #${current()?.id ?? 'none'})`);
+
+    // VS Code builds the rows of the expanded current pipeline and of its running stage (100 jobs), once it is
+    // open: revealed here, as VS Code may remember a stage row of that id (an earlier fake's pipeline) collapsed.
+    const tree = api.services.tree;
+    const currentRow = await waitFor(async () => (await tree.getChildren()).find((node) => node.kind === 'pipeline' && node.isCurrent && node.pipeline.id === pipeline.id), 'the current pipeline\'s row');
+    const testStage = await waitFor(async () => (await tree.getChildren(currentRow)).find((node) => node.kind === 'stage' && node.name === 'test'), 'the test stage\'s row');
+    await tree.view.reveal(testStage, { expand: true, select: false, focus: false });
+    const testJobRowIds = new Set(testJobs.map((job) => `${currentRow.id}:job:${job.id}`));
+    const jobRowsShown = () => tree.shownIds().filter((id) => testJobRowIds.has(id)).length;
+    await waitFor(() => jobRowsShown() === testJobs.length, () => `the running stage's ${testJobs.length} job rows (got ${jobRowsShown()})`);
+    const settled = async () => {
+      await api.services.refresher.refreshNow();
+      await new Promise((resolve) => setTimeout(resolve, 300)); // VS Code asks for the rows it refreshes after the event
+    };
+    await settled();
+    const baseline = tree.nodeCount;
+    const heldJobs = api.services.model.heldPipelineJobs;
+    const from = fake.requests.length;
+
+    for (let refresh = 0; refresh < REFRESHES; refresh++) {
+      // Jobs move between running and pending: rows change, the shape of the tree does not.
+      const job = moving[refresh % moving.length];
+      fake.state.setJobStatus(job.id, refresh % 2 === 0 ? 'pending' : 'running');
+      await settled();
+    }
+    // The rows that changed were shown anew: VS Code was given each moved job's last status.
+    const lastStatus = (jobId: number) => fake.state.findJobs({ pipelineId: pipeline.id }).find((job) => job.id === jobId)?.status;
+    const rowShowsStatus = (jobId: number) => tree.renderedLook(`${currentRow.id}:job:${jobId}`)?.includes(`"${lastStatus(jobId)}"`);
+    await waitFor(() => moving.every((job) => rowShowsStatus(job.id)), () => `each moved job's row to show its status (${moving.map((job) => `${job.id}: ${tree.renderedLook(`${currentRow.id}:job:${job.id}`)}`).join('; ')})`);
+    await waitFor(() => tree.nodeCount <= baseline, () => `the tree to hold ${baseline} nodes again (holds ${tree.nodeCount} after ${REFRESHES} refreshes)`);
+    assert.ok(baseline > testJobs.length, `the tree was shown (${baseline} nodes)`);
+    assert.equal(api.services.model.heldPipelineJobs, heldJobs, 'no more pipelines\' jobs held');
+
+    const jobRequests = fake.requests.slice(from).filter((request) => request.path.endsWith(`/pipelines/${pipeline.id}/jobs`));
+    assert.ok(jobRequests.length >= REFRESHES, `each refresh asked for the pipeline's changeable jobs (${jobRequests.length} requests)`);
+    const unscoped = jobRequests.filter((request) => request.query.getAll('scope[]').length === 0);
+    assert.deepEqual(unscoped.map((request) => `${request.path}?${request.query.toString()}`), [], 'no refresh listed every job again');
+    const finishedFetched = fake.requests.slice(from).filter((request) => /\/jobs\/\d+$/.test(request.path) && !moving.some((job) => request.path.endsWith(`/jobs/${job.id}`)));
+    assert.deepEqual(finishedFetched.map((request) => request.path), [], 'no finished job fetched again');
+
+    // The pipeline's end reads differently on its own row: VS Code is given it.
+    for (const job of fake.state.findJobs({ pipelineId: pipeline.id })) if (job.status !== 'success') fake.state.setJobStatus(job.id, 'success');
+    await waitFor(async () => {
+      await api.services.refresher.refreshNow();
+      return tree.renderedLook(currentRow.id)?.includes('"success"');
+    }, () => `the current pipeline's row to show success (shows ${tree.renderedLook(currentRow.id)})`);
+  });
+});
