@@ -1,5 +1,6 @@
 import { GitLabClient, type GitLabClientOptions } from './client';
 import { ArtifactsApi } from './artifacts';
+import { CiLintApi } from './ciConfig/lint';
 import { JobsApi } from './jobs';
 import { MergeRequestsApi } from './mergeRequests';
 import { PipelinesApi } from './pipelines';
@@ -15,6 +16,7 @@ export class GitLab {
   readonly artifacts: ArtifactsApi;
   readonly runners: RunnersApi;
   readonly mergeRequests: MergeRequestsApi;
+  readonly ciLint: CiLintApi;
 
   constructor(options: GitLabClientOptions) {
     this.client = new GitLabClient(options);
@@ -24,6 +26,7 @@ export class GitLab {
     this.artifacts = new ArtifactsApi(this.client);
     this.runners = new RunnersApi(this.client);
     this.mergeRequests = new MergeRequestsApi(this.client);
+    this.ciLint = new CiLintApi(this.client);
   }
 }
 
