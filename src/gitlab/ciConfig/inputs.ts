@@ -58,7 +58,7 @@ export function inputSpecOf(name: string, declared: unknown): InputSpec | string
   const unknownKeys = Object.keys(fields).filter((key) => !['type', 'default', 'description', 'options', 'regex', 'rules'].includes(key));
   if (unknownKeys.length) return `\`${name}\` input: unknown keys: ${unknownKeys.join(', ')}.`;
   const type = fields.type ?? 'string';
-  if (typeof type !== 'string' || !INPUT_TYPES.includes(type as InputType)) return `\`${name}\` input: unknown type \`${JSON.stringify(type)}\` (string, number, boolean or array).`;
+  if (typeof type !== 'string' || !INPUT_TYPES.includes(type as InputType)) return `\`${name}\` input: unknown type \`${typeof type === 'string' ? type : JSON.stringify(type)}\` (string, number, boolean or array).`;
   const spec: InputSpec = { name, type: type as InputType, required: !('default' in fields) };
   if (typeof fields.description === 'string') spec.description = fields.description;
   if (fields.options !== undefined) {
