@@ -4,6 +4,8 @@ import { GitLabError } from './gitlab/errors';
 import { TraceCapabilities } from './gitlab/trace/capabilities';
 import { Accounts } from './ui/accounts';
 import { registerCertificateWarning } from './ui/certificateWarning';
+import { registerCiConfig } from './ui/ciConfig';
+import type { CiLintDiagnostics } from './ui/ciConfig/lintDiagnostics';
 import { registerCommands } from './ui/commands';
 import { importAccountFromEnvironment } from './ui/environmentAccount';
 import { Logger } from './ui/log';
@@ -23,6 +25,7 @@ export interface ExtensionApi {
   services: Services;
   statusBar: PipelineStatusBar;
   runners: RunnersTree;
+  ciLint: CiLintDiagnostics;
 }
 
 /** Builds the services and registers views and commands. No network here: that waits for the view. */
@@ -46,6 +49,7 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
   registerCommands(services);
   const runners = registerRunners(services);
   registerCertificateWarning(context, settings);
+  const ciLint = registerCiConfig(services);
 
   const updateContextKeys = () => {
     void vscode.commands.executeCommand('setContext', 'gitlabCiLens.signedIn', accounts.list().length > 0);
@@ -67,7 +71,7 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
 
   void projects.start();
   void importAccountFromEnvironment(accounts, log);
-  return { services, statusBar, runners };
+  return { services, statusBar, runners, ciLint };
 }
 
 export function deactivate(): void {}

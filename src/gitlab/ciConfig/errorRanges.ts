@@ -13,11 +13,15 @@ const MAX_PATH_CANDIDATES = 12;
  * that names nothing found goes on line 1.
  */
 export function rangeOfLintMessage(source: CiSource, message: string): SourceRange {
+  return locateLintMessage(source, message) ?? source.lineRange(0);
+}
+
+/** Like `rangeOfLintMessage`, but undefined when the message names nothing in this file (an included file's case). */
+export function locateLintMessage(source: CiSource, message: string): SourceRange | undefined {
   return psychPosition(source, message)
     ?? jobMessageRange(source, message)
     ?? keyPathRange(source, message)
-    ?? quotedNameRange(source, message)
-    ?? source.lineRange(0);
+    ?? quotedNameRange(source, message);
 }
 
 /** Psych: `(<unknown>): did not find expected key while parsing a block mapping at line 3 column 1` (1-based). */
