@@ -1,5 +1,6 @@
 import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { registerArtifactTools } from './artifactTools';
+import { registerCiLintTools } from './ciLintTools';
 import { registerJobTools } from './jobTools';
 import { registerMergeRequestTools } from './mergeRequestTools';
 import { registerPipelineActions } from './pipelineActions';
@@ -27,5 +28,6 @@ export function createServer(context: ToolContext): McpServer {
   registerJobTools(server, context);
   registerArtifactTools(server, context);
   registerRunnerTools(server, context);
+  registerCiLintTools(server, context);
   return server;
 }

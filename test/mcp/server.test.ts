@@ -38,6 +38,7 @@ const EXPECTED_TOOLS: Record<string, Hints> = {
   gitlab_cancel_job: [false, true, true],
   gitlab_play_job: [false, false, false],
   gitlab_erase_job: [false, true, true],
+  gitlab_lint_ci_config: [true, false, true],
 };
 
 describe('MCP server: tools, schemas, configuration', () => {
