@@ -62,7 +62,7 @@ export function lintCiConfig(content: string, context: LintContext): FakeLintRes
   result.warnings.push(...ruleWarnings(config, jobs));
   result.valid = result.errors.length === 0;
   result.merged_yaml = stringify(config);
-  result.jobs = jobs.map(([name, job]) => jobEntity(name, job as Record<string, unknown>));
+  result.jobs = jobs.flatMap(([name, job]) => (job !== null && typeof job === 'object' && !Array.isArray(job) ? [jobEntity(name, job as Record<string, unknown>)] : []));
   return result;
 }
 

@@ -3,13 +3,12 @@ import { CiSource, jobKeysOf, jobLensTitle, latestJobsByName } from '../../gitla
 import type { Bridge, Job, PipelineDetail } from '../../gitlab/models';
 import { jobCapabilities } from '../../gitlab/status';
 import type { ProjectContext } from '../services';
-import type { PipelineJobs } from '../tree/model';
 import { ciProjectOf, type ProjectsView } from './ciFiles';
 
 /** What the lenses read of the refresher's model: the current pipeline and its (cached) jobs. No requests of their own. */
 export interface PipelineModelView {
   stateOf(project: ProjectContext): { current?: PipelineDetail } | undefined;
-  jobsOf(project: ProjectContext, pipelineId: number): Promise<PipelineJobs>;
+  jobsOf(project: ProjectContext, pipelineId: number): Promise<{ jobs: readonly Job[]; bridges: readonly Bridge[] }>;
   onDidChange: vscode.Event<void>;
 }
 

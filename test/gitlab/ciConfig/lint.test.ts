@@ -58,6 +58,8 @@ for (const generation of generations) {
       assert.match(syntax.errors[0] ?? '', /^\(<unknown>\): .* at line \d+ column \d+$/);
       assert.deepEqual((await gitlab.ciLint.lintContent(APP, ' \n')).errors, ['Please provide content of .gitlab-ci.yml']);
       assert.deepEqual((await gitlab.ciLint.lintContent(APP, 'build:\n  stage: build\n')).errors, ['jobs build config should implement the script:, run:, or trigger: keyword']);
+      const halfTyped = await gitlab.ciLint.lintContent(APP, 'build:\n  script: x\nlint:\n', { includeJobs: true });
+      assert.deepEqual(halfTyped.errors, ['jobs lint config should implement the script:, run:, or trigger: keyword'], 'a job typed so far as a bare key');
       assert.deepEqual((await gitlab.ciLint.lintContent(APP, 'include:\n  - local: nope.yml\nb:\n  script: x\n')).errors, ['Local file `nope.yml` does not exist!']);
       assert.deepEqual((await gitlab.ciLint.lintContent(APP, 'spec:\n  inputs:\n    env:\n---\nb:\n  script: x\n')).errors, ['`env` input: required value has not been provided']);
     });
