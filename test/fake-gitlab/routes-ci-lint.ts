@@ -3,7 +3,7 @@ import { requireRole } from './auth';
 import { repositoryFiles } from './ci-files';
 import { lintCiConfig } from './ci-lint';
 import { ApiError, invalidParam, jsonReply, paramBoolean, paramString, type Params } from './http';
-import type { ProjectRecord } from './model';
+import type { PipelineRecord, ProjectRecord } from './model';
 import { projectAccess } from './route-helpers';
 import type { Features } from './types';
 import { inputSpecOf } from '../../src/gitlab/ciConfig/inputs';
@@ -48,6 +48,17 @@ function lintAnswer(ctx: ApiContext, project: ProjectRecord, content: string, re
   const includeJobs = paramBoolean(params, jobsParam) ?? false;
   const { jobs, ...rest } = result;
   return { ...rest, ...(includeJobs ? { jobs } : {}) };
+}
+
+const inputsByPipeline = new WeakMap<PipelineRecord, Record<string, string>>();
+
+/** The inputs a pipeline was created with (as GitLab received them), for tests to check what was sent. */
+export function pipelineInputsOf(pipeline: PipelineRecord): Record<string, string> | undefined {
+  return inputsByPipeline.get(pipeline);
+}
+
+export function rememberPipelineInputs(pipeline: PipelineRecord, inputs: Record<string, string>): void {
+  if (Object.keys(inputs).length) inputsByPipeline.set(pipeline, inputs);
 }
 
 /**

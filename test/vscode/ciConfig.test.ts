@@ -6,6 +6,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { ExtensionApi } from '../../src/extension';
 import { repoRoot } from '../fake-gitlab/paths';
+import { pipelineInputsOf } from '../fake-gitlab/routes-ci-lint';
 import { type FakeGitLab, startFakeGitLab } from '../fake-gitlab';
 import { FAKE_PORT_VARIABLE, PROJECT_PATH } from './setup';
 import { waitFor } from './waitFor';
@@ -118,8 +119,7 @@ describe('CI config in the editor', function () {
       const created = await vscode.commands.executeCommand<{ id: number } | undefined>('gitlabCiLens.runPipeline', project, 'main', []);
       assert.ok(created, 'a pipeline was created');
       assert.deepEqual(asked, ['Run Pipeline for main: input 1/3, environment', 'Run Pipeline for main: input 2/3, node_version', 'Run Pipeline for main: input 3/3, run_lint']);
-      const sent = fake.requests.filter((request) => request.method === 'POST' && request.path.endsWith('/pipeline'));
-      assert.equal(sent.length, 1);
+      assert.deepEqual(pipelineInputsOf(fake.state.requirePipeline(created.id)), { environment: 'review', node_version: '22', run_lint: 'false' }, 'the values that differ from the defaults');
     } finally {
       Object.assign(window, original);
     }

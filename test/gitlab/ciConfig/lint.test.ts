@@ -4,6 +4,7 @@ import { GitLab } from '../../../src/gitlab';
 import { CiSource, jobKeysOf, lintDiagnostics } from '../../../src/gitlab/ciConfig';
 import { GitLabHttpError } from '../../../src/gitlab/errors';
 import { setRepositoryFile } from '../../fake-gitlab/ci-files';
+import { pipelineInputsOf } from '../../fake-gitlab/routes-ci-lint';
 import { type FakeGitLab, generations, startFakeGitLab } from '../../fake-gitlab';
 
 const APP = 'demo-group/demo-app';
@@ -84,7 +85,7 @@ for (const generation of generations) {
 
     it('creates a pipeline with inputs, checked against the CI file\'s spec', async () => {
       const created = await gitlab.pipelines.create(APP, 'main', [], undefined, { environment: 'review', run_lint: false });
-      assert.ok(created.id > 0);
+      assert.deepEqual(pipelineInputsOf(fake.state.requirePipeline(created.id)), { environment: 'review', run_lint: 'false' });
       await assert.rejects(gitlab.pipelines.create(APP, 'main', [], undefined, { environment: 'moon' }), (error: unknown) => error instanceof GitLabHttpError && error.status === 400 && /allowed options/.test(error.gitlabMessage));
       await assert.rejects(gitlab.pipelines.create(APP, 'main', [], undefined, { colour: 'red' }), (error: unknown) => error instanceof GitLabHttpError && error.status === 400);
     });
