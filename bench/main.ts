@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { runActivationBench } from './activation';
 import { runArtifactsBench } from './artifacts';
 import { runArtifactsCliBench } from './artifactsCli';
+import { runCiLintBench } from './ciLint';
 import { runEconomyBench } from './economy';
 import { type FollowBenchRow, runFollowBench } from './logs/followBench';
 import { runLogMemoryBench } from './logs/memoryBench';
@@ -46,6 +47,7 @@ const measures: { title: string; run: () => Promise<Section | Section[]> }[] = [
   { title: 'Problem matching', run: () => Promise.resolve(matchingSection(runMatchingBench(log))) },
   { title: 'Test reports', run: () => runTestReportBench(log) },
   { title: 'Big running pipelines in VS Code', run: () => runScaleBench(log) },
+  { title: 'CI Lint while typing', run: () => runCiLintBench(log) },
 ];
 
 /** Goals on bytes on the wire ÷ log bytes: slices move each byte once; a whole-log GitLab pays each change. */

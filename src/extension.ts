@@ -4,6 +4,8 @@ import { GitLabError } from './gitlab/errors';
 import { TraceCapabilities } from './gitlab/trace/capabilities';
 import { Accounts } from './ui/accounts';
 import { registerCertificateWarning } from './ui/certificateWarning';
+import { registerCiConfig } from './ui/ciConfig';
+import type { CiLintDiagnostics } from './ui/ciConfig/lintDiagnostics';
 import { registerCommands } from './ui/commands';
 import { importAccountFromEnvironment } from './ui/environmentAccount';
 import { Logger } from './ui/log';
@@ -27,6 +29,7 @@ export interface ExtensionApi {
   statusBar: PipelineStatusBar;
   runners: RunnersTree;
   testResults: TestResultsPublisher;
+  ciLint: CiLintDiagnostics;
 }
 
 /** Builds the services and registers views and commands. No network here: that waits for a project to be found. */
@@ -52,6 +55,7 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
   const testResults = registerTestReports(services);
   registerCertificateWarning(context, settings);
   registerCiProblems(services);
+  const ciLint = registerCiConfig(services);
 
   const updateContextKeys = () => {
     void vscode.commands.executeCommand('setContext', 'gitlabCiLens.signedIn', accounts.list().length > 0);
@@ -73,7 +77,7 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
 
   void projects.start();
   void importAccountFromEnvironment(accounts, log);
-  return { services, statusBar, runners, testResults };
+  return { services, statusBar, runners, testResults, ciLint };
 }
 
 export function deactivate(): void {}

@@ -1,5 +1,6 @@
 import { GitLabClient, type GitLabClientOptions } from './client';
 import { ArtifactsApi } from './artifacts';
+import { CiLintApi } from './ciConfig/lint';
 import { JobsApi } from './jobs';
 import { MergeRequestsApi } from './mergeRequests';
 import { PipelinesApi } from './pipelines';
@@ -17,6 +18,7 @@ export class GitLab {
   readonly runners: RunnersApi;
   readonly mergeRequests: MergeRequestsApi;
   readonly testReports: TestReportsApi;
+  readonly ciLint: CiLintApi;
 
   constructor(options: GitLabClientOptions) {
     this.client = new GitLabClient(options);
@@ -27,6 +29,7 @@ export class GitLab {
     this.runners = new RunnersApi(this.client);
     this.mergeRequests = new MergeRequestsApi(this.client);
     this.testReports = new TestReportsApi(this.client);
+    this.ciLint = new CiLintApi(this.client);
   }
 }
 

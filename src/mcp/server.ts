@@ -1,5 +1,6 @@
 import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { registerArtifactTools } from './artifactTools';
+import { registerCiLintTools } from './ciLintTools';
 import { registerJobTools } from './jobTools';
 import { registerMergeRequestTools } from './mergeRequestTools';
 import { registerPipelineActions } from './pipelineActions';
@@ -31,5 +32,6 @@ export function createServer(context: ToolContext): McpServer {
   registerRunnerTools(server, context);
   registerProblemTools(server, context);
   registerTestReportTools(server, context);
+  registerCiLintTools(server, context);
   return server;
 }

@@ -17,6 +17,7 @@ import { registerRunnerRoutes } from './routes-runner';
 import { registerRunnersRoutes } from './routes-runners';
 import { seedState } from './seed';
 import { FakeState } from './state';
+import { registerCiLintRoutes } from './routes-ci-lint';
 import { featuresOf, type Features, type Generation, type RecordedRequest } from './types';
 
 export type { Fixture } from './fixture';
@@ -108,6 +109,7 @@ export async function startFakeGitLab(options: FakeGitLabOptions = {}): Promise<
   registerRunnerRoutes(app.router);
   registerRunnersRoutes(app.router);
   registerMergeRequestRoutes(app.router);
+  registerCiLintRoutes(app.router, features);
 
   const serve = (handler: (req: IncomingMessage, res: ServerResponse) => Promise<void>) => (req: IncomingMessage, res: ServerResponse): void => {
     handler(req, res).catch((error: unknown) => {

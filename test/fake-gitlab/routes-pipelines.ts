@@ -5,6 +5,7 @@ import {
 } from './http';
 import type { PipelineRecord, PipelineVariable, ProjectRecord } from './model';
 import { byIdDesc, oneOf, orderedBy, pagedJson, pipelineIn, projectAccess, statusScope } from './route-helpers';
+import { pipelineInputsFor, rememberPipelineInputs } from './routes-ci-lint';
 import { completedStatuses, jobStatuses, pipelineSources } from './types';
 
 const pipelineOrders = ['id', 'status', 'ref', 'updated_at', 'user_id'] as const;
@@ -146,7 +147,9 @@ export function registerPipelineRoutes(router: ApiRouter): void {
     const variables = pipelineVariables(params);
     if (!ctx.app.state.findRef(project, ref)) throw new ApiError(400, { message: { base: ['Reference not found'] } });
     if (ctx.app.state.mergeRequests.mergeRequestPipelinesOnly.has(project.id)) throw new ApiError(400, { message: { base: ['Pipeline filtered out by workflow rules.'] } });
+    const inputs = pipelineInputsFor(ctx.app.features, project, params);
     const pipeline = ctx.app.state.createPipeline(project, { ref, userId, source: 'api', variables });
+    rememberPipelineInputs(pipeline, inputs);
     return jsonReply(201, ctx.app.presenter.pipelineDetail(pipeline));
   });
 }

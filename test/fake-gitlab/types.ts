@@ -29,6 +29,10 @@ export interface Features {
    * on gitlab.com): offset pages of GET /projects/:id/jobs reaching past it get 405. null: not enforced.
    */
   jobsOffsetLimit: number | null;
+  /** POST/GET /projects/:id/ci/lint exist. Off: an instance (or proxy) without them, answering 404. */
+  ciLint: boolean;
+  /** POST /projects/:id/pipeline reads `inputs` (18.1+). Off: older GitLab, whose Grape drops the parameter. */
+  pipelineInputs: boolean;
 }
 
 /** GitLab versions the fake can be, each with the features that version has (FACTS.md says which). */
@@ -48,6 +52,8 @@ export function featuresOf(generation: Generation): Features {
     etags: true,
     keysetPagination: true,
     jobsOffsetLimit: null,
+    ciLint: true,
+    pipelineInputs: true,
   };
 }
 

@@ -72,6 +72,8 @@ for (const generation of generations) {
       ['gitlab_list_merge_request_pipelines', () => ({ project_id: 'demo-group/storefront', branch: 'feature/checkout' })],
       ['gitlab_list_merge_request_pipelines', () => ({ branch: 'feature/login' })],
       ['gitlab_get_job', () => ({ job_id: String(withArchive().id) })],
+      ['gitlab_lint_ci_config', () => ({ content: 'build:\n  scrip: x\n', include_merged_yaml: true })],
+      ['gitlab_lint_ci_config', () => ({ dry_run: true, ref: 'main' })],
       ['gitlab_read_job_log', () => ({ job_id: withArchive().id, tail_lines: 5 })],
       ['gitlab_read_job_log', () => ({ job_id: withArchive().id, byte_offset: 10, max_bytes: 2048 })],
       ['list-all-files-artifacts-archive', () => ({ job_id: withArchive().id, recursive: true })],

@@ -40,6 +40,7 @@ const EXPECTED_TOOLS: Record<string, Hints> = {
   gitlab_erase_job: [false, true, true],
   gitlab_get_job_problems: [true, false, true],
   gitlab_get_test_report: [true, false, true],
+  gitlab_lint_ci_config: [true, false, true],
 };
 
 describe('MCP server: tools, schemas, configuration', () => {

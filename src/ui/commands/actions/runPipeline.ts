@@ -6,17 +6,19 @@ import { pickProject } from '../pick';
 import { registerCommand } from '../register';
 import { canWrite, notify, openWebUrl, refreshAfterAction } from './shared';
 import { resolveVariables } from './variables';
+import { resolvePipelineInputs } from '../../ciConfig/inputsPrompt';
 
 /**
  * "Run Pipeline…": a new pipeline for a ref (the checked-out branch first, then refs of recent pipelines,
  * or any typed one) with variables for this run — or, when the branch has an open merge request, a merge
- * request pipeline for it (GitLab takes no variables there). Automation: `(project, ref, variables?)` with
+ * request pipeline for it (GitLab takes no variables there). When the CI file declares `spec:inputs`, each is
+ * asked too (18.1+). Automation: `(project, ref, variables?, inputs?)` with
  * `variables` as `[{ key, value }]` (`[]` for none; left out, they are asked), or `(project, { mergeRequestIid })`;
  * returns the created pipeline.
  */
 export function registerRunPipeline(services: Services): void {
   registerCommand(services, 'gitlabCiLens.runPipeline', 'Run pipeline', async (...args: unknown[]): Promise<PipelineDetail | undefined> => {
-    const [projectArgument, refArgument, variablesArgument] = args;
+    const [projectArgument, refArgument, variablesArgument, inputsArgument] = args;
     const project = knownProject(services, projectArgument) ?? (await pickProject(services));
     if (!project || !canWrite(services, project, 'Run pipeline')) return undefined;
     const mergeRequest = services.model.stateOf(project)?.mergeRequest;
@@ -26,8 +28,10 @@ export function registerRunPipeline(services: Services): void {
     const ref = choice;
     const variables = await resolveVariables(variablesArgument, `Run Pipeline for ${ref} (2/2): variables`);
     if (!variables) return undefined;
+    const inputs = await resolvePipelineInputs(services, project, ref, inputsArgument);
+    if (!inputs) return undefined;
     const gitlab = await services.gitlabFor(project);
-    const created = await gitlab.pipelines.create(project.projectPath, ref, variables);
+    const created = await gitlab.pipelines.create(project.projectPath, ref, variables, undefined, inputs);
     await refreshAfterAction(services, project, created.id);
     notify(services, 'info', `Started pipeline #${created.id} for ${ref}.`, { title: 'Open in Browser', run: () => openWebUrl(created.web_url) });
     return created;
