@@ -97,7 +97,7 @@ describe('CI problems and log navigation', function () {
     const lineOf = (text: string) => document.getText().split('\n').findIndex((line) => line.includes(text));
     const tscLine = lineOf('error TS2322');
     const eslintLine = lineOf("'separator' is assigned");
-    assert.ok(tscLine > 0 && eslintLine > tscLine);
+    assert.ok(tscLine > 0 && eslintLine > tscLine, `tsc's error then ESLint's in the log (at ${tscLine} and ${eslintLine}):\n${document.getText().slice(0, 3000)}`);
     await waitFor(() => editor.selection.active.line === tscLine, () => `the cursor on the first error (line ${tscLine}), not at ${editor.selection.active.line}`);
 
     await vscode.commands.executeCommand('gitlabCiLens.nextLogError');

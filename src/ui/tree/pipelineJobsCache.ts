@@ -52,9 +52,14 @@ export class PipelineJobsCache {
       this.entries.set(key, entry);
     }
     entry.usedIn = this.generation;
-    if (entry.pending) return entry.pending;
     const snapshot = entry.watch?.snapshot;
-    return snapshot && !entry.stale ? Promise.resolve(snapshot) : this.run(entry, 'load');
+    if (!entry.pending && snapshot && !entry.stale) return Promise.resolve(snapshot);
+    const pending = entry.pending ?? this.run(entry, 'load');
+    // A load superseded while it ran (an action, Show Retried) is aborted: whoever asked gets the load that replaces it.
+    return pending.catch((error: unknown) => {
+      if (error instanceof GitLabError && error.reason === 'aborted' && entry.pending !== pending) return this.jobsOf(project, pipelineId);
+      throw error;
+    });
   }
 
   /** Loaded jobs without asking GitLab: undefined when not loaded. */
