@@ -47,7 +47,7 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
   const tree = new PipelinesTree(model);
   const refresher = new Refresher(model, settings, tree.view, log);
   const statusBar = new PipelineStatusBar(model, projects, settings, log);
-  context.subscriptions.push(log, accounts, projects, model, tree, refresher, statusBar);
+  context.subscriptions.push(log, accounts, projects, model, tree, refresher, statusBar, accounts.onDidChange(() => model.forgetHeld()));
 
   const services: Services = { context, log, settings, accounts, projects, model, tree, refresher, traceCapabilities: new TraceCapabilities(), gitlabFor };
   registerCommands(services);

@@ -69,7 +69,9 @@ export class JobLogDocuments implements vscode.TextDocumentContentProvider, vsco
   async open(project: ProjectContext, job: Job): Promise<OpenedLog> {
     const uri = jobLogUri(project, job);
     const existing = this.logs.get(uri.toString());
-    const log = existing && (existing.feed.active || existing.result?.outcome === 'finished') ? existing : this.follow(uri, project, job.id);
+    // A finished log is shown again as it was, unless the job changed since (erased, or another GitLab answers at that address).
+    const finished = existing?.result?.outcome === 'finished' && existing.result.job.status === job.status && existing.result.job.finished_at === job.finished_at;
+    const log = existing && (existing.feed.active || finished) ? existing : this.follow(uri, project, job.id);
     log.model.setJob(job);
     log.revealFirstError = job.status === 'failed';
     const document = await vscode.workspace.openTextDocument(uri);

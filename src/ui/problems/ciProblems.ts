@@ -63,13 +63,20 @@ export class CiProblems implements vscode.Disposable {
     this.updating = this.updating.then(() => this.update()).catch((error: unknown) => this.options.log.warn(`Updating CI problems failed: ${String(error)}`));
   }
 
+  /** Signed in or out: entries and the record of logs read belong to the session that is gone. */
+  reset(): void {
+    this.updating = this.updating.then(() => this.forgetAll());
+    this.schedule();
+  }
+
+  private forgetAll(): void {
+    for (const entry of this.projects.values()) entry.collection.dispose();
+    this.projects.clear();
+    this.read.clear();
+  }
+
   private async update(): Promise<void> {
-    if (!this.options.enabled()) {
-      for (const entry of this.projects.values()) entry.collection.dispose();
-      this.projects.clear();
-      this.read.clear();
-      return;
-    }
+    if (!this.options.enabled()) return this.forgetAll();
     await Promise.all(this.options.pipelines.projectStates().map(({ project, current }) => (current ? this.updateProject(project, current.id) : Promise.resolve())));
   }
 

@@ -16,6 +16,7 @@ export function registerCiProblems(services: Services): CiProblems {
   });
   services.context.subscriptions.push(
     problems,
+    services.accounts.onDidChange(() => problems.reset()),
     vscode.workspace.onDidChangeConfiguration((event) => {
       if (event.affectsConfiguration(ENABLED_SETTING)) problems.schedule();
     }),

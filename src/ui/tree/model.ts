@@ -97,6 +97,15 @@ export class PipelinesModel implements vscode.Disposable {
     this.changed.fire({ projects: [], pipelines: [], everything: true });
   }
 
+  /** Signed in or out: what was held may be another user's view of GitLab (or another GitLab at that address), so it goes. */
+  forgetHeld(): void {
+    this.states.clear();
+    this.jobs.clear();
+    this.mergeRequestCheckedAt.clear();
+    this.currentJobsCheckedAt.clear();
+    this.changed.fire({ projects: [], pipelines: [], everything: true });
+  }
+
   projectStates(): ProjectPipelines[] {
     return this.projects.list().map((project) => this.states.get(project.key) ?? { project, recent: [], hasMore: false });
   }
