@@ -8,13 +8,15 @@ import type { Settings } from './settings';
 export function registerCertificateWarning(context: vscode.ExtensionContext, settings: Settings): void {
   const warnIfInsecure = async () => {
     if (!settings.ignoreCertificateErrors) return;
+    const turnOff = vscode.l10n.t('Turn Off');
+    const openSettings = vscode.l10n.t('Open Settings');
     const choice = await vscode.window.showWarningMessage(
-      'GitLab CI Lens accepts any TLS certificate (gitlabCiLens.tls.ignoreCertificateErrors): anyone between you and GitLab could read your token. Prefer gitlabCiLens.tls.caFile for a private certificate authority.',
-      'Turn Off',
-      'Open Settings',
+      vscode.l10n.t('GitLab CI Lens accepts any TLS certificate (gitlabCiLens.tls.ignoreCertificateErrors): anyone between you and GitLab could read your token. Prefer gitlabCiLens.tls.caFile for a private certificate authority.'),
+      turnOff,
+      openSettings,
     );
-    if (choice === 'Turn Off') await vscode.workspace.getConfiguration('gitlabCiLens').update('tls.ignoreCertificateErrors', undefined, vscode.ConfigurationTarget.Global);
-    if (choice === 'Open Settings') await vscode.commands.executeCommand('workbench.action.openSettings', 'gitlabCiLens.tls');
+    if (choice === turnOff) await vscode.workspace.getConfiguration('gitlabCiLens').update('tls.ignoreCertificateErrors', undefined, vscode.ConfigurationTarget.Global);
+    if (choice === openSettings) await vscode.commands.executeCommand('workbench.action.openSettings', 'gitlabCiLens.tls');
   };
   context.subscriptions.push(
     settings.onDidChange((event) => {

@@ -34,10 +34,12 @@ export class Logger implements vscode.Disposable {
     if (error instanceof GitLabError && error.reason === 'aborted') return;
     this.error(`${action} failed`, error);
     const failure = describeFailure(action, error);
-    const choices = failure.signIn ? ['Sign In', 'Open Log'] : ['Open Log'];
+    const openLog = vscode.l10n.t('Open Log');
+    const signIn = vscode.l10n.t('Sign In');
+    const choices = failure.signIn ? [signIn, openLog] : [openLog];
     const choice = await vscode.window.showErrorMessage(failure.message, ...choices);
-    if (choice === 'Open Log') this.show();
-    if (choice === 'Sign In') await vscode.commands.executeCommand('gitlabCiLens.addAccount');
+    if (choice === openLog) this.show();
+    if (choice === signIn) await vscode.commands.executeCommand('gitlabCiLens.addAccount');
   }
 
   dispose(): void {

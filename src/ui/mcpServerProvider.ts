@@ -70,7 +70,7 @@ export function registerMcpServerProvider(
         if (account === undefined) return [];
         const env: McpEnvironment = { ELECTRON_RUN_AS_NODE: '1', GITLAB_URL: account.instanceUrl };
         const definition = new api.StdioDefinition(
-          `GitLab CI (${new URL(account.instanceUrl).host})`,
+          vscode.l10n.t('GitLab CI ({0})', new URL(account.instanceUrl).host),
           process.execPath,
           [context.asAbsolutePath('dist/mcp.js')],
           env,

@@ -26,7 +26,7 @@ export class PipelineStatusBar implements vscode.Disposable {
     private readonly settings: Settings,
     private readonly log: Logger,
   ) {
-    this.item.name = 'GitLab Pipeline';
+    this.item.name = vscode.l10n.t('GitLab Pipeline');
     this.disposables.push(
       model.onDidChange(() => this.queueUpdate()),
       projects.onDidChange(() => this.queueUpdate()),
@@ -61,8 +61,8 @@ export class PipelineStatusBar implements vscode.Disposable {
     const state = this.model.stateOf(project);
     if (!state) {
       // Nothing has landed yet: "No pipeline" would be a guess.
-      this.item.text = '$(loading~spin) Pipeline…';
-      this.item.tooltip = `Looking for the current pipeline of ${project.branch ?? project.projectPath} in ${project.projectPath}`;
+      this.item.text = vscode.l10n.t('$(loading~spin) Pipeline…');
+      this.item.tooltip = vscode.l10n.t('Looking for the current pipeline of {0} in {1}', project.branch ?? project.projectPath, project.projectPath);
       this.item.command = 'gitlabCiLens.pipelines.focus';
       this.item.backgroundColor = undefined;
       this.item.show();
@@ -71,9 +71,9 @@ export class PipelineStatusBar implements vscode.Disposable {
     const pipeline = state.current;
     const mergeRequest = state.mergeRequest;
     if (!pipeline) {
-      this.item.text = '$(circle-outline) No pipeline';
+      this.item.text = vscode.l10n.t('$(circle-outline) No pipeline');
       const branch = mergeRequest ? `!${mergeRequest.iid} (${project.branch ?? ''})` : project.branch;
-      this.item.tooltip = branch ? `No pipeline for ${branch} in ${project.projectPath}` : project.projectPath;
+      this.item.tooltip = branch ? vscode.l10n.t('No pipeline for {0} in {1}', branch, project.projectPath) : project.projectPath;
       this.item.command = 'gitlabCiLens.pipelines.focus';
       this.item.backgroundColor = undefined;
       this.item.show();
@@ -89,9 +89,11 @@ export class PipelineStatusBar implements vscode.Disposable {
     } catch {
       // The counts are a nicety: the status alone still says what matters.
     }
-    this.item.text = `$(${icon}) ${mergeRequest ? `!${mergeRequest.iid} ` : ''}Pipeline ${statusLabel(pipeline.status)}${progress}`;
+    this.item.text = mergeRequest
+      ? vscode.l10n.t('$({0}) !{1} Pipeline {2}{3}', icon, mergeRequest.iid, statusLabel(pipeline.status), progress)
+      : vscode.l10n.t('$({0}) Pipeline {1}{2}', icon, statusLabel(pipeline.status), progress);
     this.item.tooltip = tooltip(project, pipeline, mergeRequest);
-    this.item.command = { command: 'gitlabCiLens.pipelineActions', title: 'Pipeline Actions', arguments: [project, pipeline] };
+    this.item.command = { command: 'gitlabCiLens.pipelineActions', title: vscode.l10n.t('Pipeline Actions'), arguments: [project, pipeline] };
     this.item.backgroundColor = pipeline.status === 'failed' ? new vscode.ThemeColor('statusBarItem.errorBackground') : undefined;
     this.item.show();
     this.notifyWhenFinished(project, pipeline);
@@ -103,11 +105,19 @@ export class PipelineStatusBar implements vscode.Disposable {
     const justFinished = previous?.id === pipeline.id && !isFinished(previous.status) && isFinished(pipeline.status);
     if (!justFinished || !this.settings.notifyOnPipelineFinish) return;
     const failed = pipeline.status === 'failed';
-    const message = `Pipeline #${pipeline.id} on ${noIcons(refLabel(pipeline.ref))} ${finishedVerb(pipeline.status)}`;
-    const actions = failed ? ['Open', 'Retry Failed'] : ['Open'];
+    const ref = noIcons(refLabel(pipeline.ref));
+    const message =
+      pipeline.status === 'success'
+        ? vscode.l10n.t('Pipeline #{0} on {1} passed', pipeline.id, ref)
+        : failed
+          ? vscode.l10n.t('Pipeline #{0} on {1} failed', pipeline.id, ref)
+          : vscode.l10n.t('Pipeline #{0} on {1} was {2}', pipeline.id, ref, statusLabel(pipeline.status));
+    const open = vscode.l10n.t('Open');
+    const retryFailed = vscode.l10n.t('Retry Failed');
+    const actions = failed ? [open, retryFailed] : [open];
     void (failed ? vscode.window.showErrorMessage(message, ...actions) : vscode.window.showInformationMessage(message, ...actions)).then(async (choice) => {
-      if (choice === 'Open') await vscode.env.openExternal(vscode.Uri.parse(pipeline.web_url));
-      if (choice === 'Retry Failed') await vscode.commands.executeCommand('gitlabCiLens.retryPipeline', project, pipeline);
+      if (choice === open) await vscode.env.openExternal(vscode.Uri.parse(pipeline.web_url));
+      if (choice === retryFailed) await vscode.commands.executeCommand('gitlabCiLens.retryPipeline', project, pipeline);
     });
   }
 
@@ -120,19 +130,12 @@ function tooltip(project: ProjectContext, pipeline: PipelineDetail, mergeRequest
   const markdown = new vscode.MarkdownString(undefined, false);
   markdown.isTrusted = false;
   const seconds = elapsedSeconds(pipeline);
-  markdown.appendText(`Pipeline #${pipeline.id} · ${statusLabel(pipeline.status)}\n`);
-  if (mergeRequest) markdown.appendText(`Merge request !${mergeRequest.iid}: ${mergeRequest.title}\n`);
+  markdown.appendText(`${vscode.l10n.t('Pipeline #{0} · {1}', pipeline.id, statusLabel(pipeline.status))}\n`);
+  if (mergeRequest) markdown.appendText(`${vscode.l10n.t('Merge request !{0}: {1}', mergeRequest.iid, mergeRequest.title)}\n`);
   markdown.appendText(`${project.projectPath} · ${refLabel(pipeline.ref)} · ${pipeline.sha.slice(0, 8)}\n`);
-  if (seconds !== undefined) markdown.appendText(`${isFinished(pipeline.status) ? 'Took' : 'Running for'} ${formatDuration(seconds)}\n`);
-  markdown.appendText(`Updated ${new Date().toLocaleTimeString()} · click for actions`);
+  if (seconds !== undefined) markdown.appendText(`${isFinished(pipeline.status) ? vscode.l10n.t('Took {0}', formatDuration(seconds)) : vscode.l10n.t('Running for {0}', formatDuration(seconds))}\n`);
+  markdown.appendText(vscode.l10n.t('Updated {0} · click for actions', new Date().toLocaleTimeString()));
   return markdown;
-}
-
-/** How a finished pipeline reads in a sentence: "passed", "failed", "was canceled". */
-export function finishedVerb(status: string): string {
-  if (status === 'success') return 'passed';
-  if (status === 'failed') return 'failed';
-  return `was ${statusLabel(status)}`;
 }
 
 /** Branch names are user text: `$(` must not turn into a codicon. */

@@ -14,7 +14,7 @@ export interface ArtifactFileSystemDeps {
   gitlabFor(project: ProjectContext): Promise<GitLab>;
 }
 
-const READ_ONLY = 'Artifacts are read-only here: download them (Download Artifact File…) to change them.';
+const READ_ONLY = (): string => vscode.l10n.t('Artifacts are read-only here: download them (Download Artifact File…) to change them.');
 
 /**
  * Files inside job archives, read-only: VS Code opens them its own way (text, images, binaries) and nothing
@@ -63,19 +63,19 @@ export class ArtifactFileSystem implements vscode.FileSystemProvider {
   }
 
   createDirectory(): never {
-    throw vscode.FileSystemError.NoPermissions(READ_ONLY);
+    throw vscode.FileSystemError.NoPermissions(READ_ONLY());
   }
 
   writeFile(): never {
-    throw vscode.FileSystemError.NoPermissions(READ_ONLY);
+    throw vscode.FileSystemError.NoPermissions(READ_ONLY());
   }
 
   delete(): never {
-    throw vscode.FileSystemError.NoPermissions(READ_ONLY);
+    throw vscode.FileSystemError.NoPermissions(READ_ONLY());
   }
 
   rename(): never {
-    throw vscode.FileSystemError.NoPermissions(READ_ONLY);
+    throw vscode.FileSystemError.NoPermissions(READ_ONLY());
   }
 
   private async run<T>(uri: vscode.Uri, action: (ref: ArtifactEntryRef, gitlab: GitLab) => Promise<T>): Promise<T> {

@@ -1,3 +1,4 @@
+import * as vscode from 'vscode';
 import type { ArchiveBrowser } from '../../gitlab/archive/browse';
 import type { Services } from '../services';
 import { ArchiveEntryNode, ArtifactNode, MessageNode, type TreeNode } from '../tree/nodes';
@@ -16,7 +17,7 @@ export function archiveChildren(services: Services, browser: ArchiveBrowser): Tr
     const folder = node instanceof ArchiveEntryNode ? node.path : '';
     const gitlab = await services.gitlabFor(node.project);
     const entries = await browser.list(gitlab, node.project.projectPath, node.job.id, folder);
-    if (entries.length === 0) return [new MessageNode(`${archiveId}:empty:${folder}`, folder ? 'Empty folder' : 'The archive is empty', 'info')];
+    if (entries.length === 0) return [new MessageNode(`${archiveId}:empty:${folder}`, folder ? vscode.l10n.t('Empty folder') : vscode.l10n.t('The archive is empty'), 'info')];
     return entries.map((entry) => new ArchiveEntryNode(node.project, node.job, entry.path, entry.type, entry.size, archiveId));
   };
 }

@@ -17,22 +17,23 @@ import { automationOptions } from './target';
 export function registerDeleteArtifacts(services: Services, browser: ArchiveBrowser): void {
   registerCommand(services, 'gitlabCiLens.deleteArtifacts', 'Delete artifacts', async (...args: unknown[]): Promise<boolean> => {
     const [node] = args;
-    const target = node instanceof ArtifactNode ? node : await resolveJob(services, args, (job) => jobCapabilities(job).hasArtifacts, 'Whose artifacts to delete?');
+    const target = node instanceof ArtifactNode ? node : await resolveJob(services, args, (job) => jobCapabilities(job).hasArtifacts, vscode.l10n.t('Whose artifacts to delete?'));
     if (!target || !canWrite(services, target.project, 'Delete artifacts')) return false;
     const { project, job } = target;
     if (automationOptions<{ confirmed: boolean }>(args).confirmed !== true) {
+      const deleteButton = vscode.l10n.t('Delete');
       const answer = await vscode.window.showWarningMessage(
-        `Delete the artifacts of job ${jobTitle(job)} in ${project.projectPath}?`,
-        { modal: true, detail: 'Its archive and reports are removed from GitLab for good; the job and its log stay.' },
-        'Delete',
+        vscode.l10n.t('Delete the artifacts of job {0} in {1}?', jobTitle(job), project.projectPath),
+        { modal: true, detail: vscode.l10n.t('Its archive and reports are removed from GitLab for good; the job and its log stay.') },
+        deleteButton,
       );
-      if (answer !== 'Delete') return false;
+      if (answer !== deleteButton) return false;
     }
     const gitlab = await services.gitlabFor(project);
     await gitlab.artifacts.deleteJobArtifacts(project.projectPath, job.id);
     await browser.forget(gitlab, project.projectPath, job.id);
     await refreshArtifacts(services, project);
-    notify(services, 'info', `Deleted the artifacts of job ${jobTitle(job)}.`);
+    notify(services, 'info', vscode.l10n.t('Deleted the artifacts of job {0}.', jobTitle(job)));
     return true;
   });
 }

@@ -78,15 +78,16 @@ async function baseFolder(target: ArtifactsTarget): Promise<string | undefined> 
   if (folders.length === 0) {
     throw new Error('Open a folder first: artifacts are downloaded into the workspace (or set gitlabCiLens.artifacts.downloadFolder to an absolute path).');
   }
-  const picked = await vscode.window.showWorkspaceFolderPick({ placeHolder: `Download the artifacts of ${target.project.projectPath} into which folder?` });
+  const picked = await vscode.window.showWorkspaceFolderPick({ placeHolder: vscode.l10n.t('Download the artifacts of {0} into which folder?', target.project.projectPath) });
   return picked?.uri.fsPath;
 }
 
 /** True when `target` is free or the user agreed to replace it; automation passes `overwrite: true`. */
 export async function mayWrite(target: string, what: string, overwrite: boolean | undefined): Promise<boolean> {
   if (overwrite === true || !(await exists(target))) return true;
-  const answer = await vscode.window.showWarningMessage(`${what} already exists at ${displayPath(target)}. Replace it?`, { modal: true }, 'Replace');
-  return answer === 'Replace';
+  const replace = vscode.l10n.t('Replace');
+  const answer = await vscode.window.showWarningMessage(vscode.l10n.t('{0} already exists at {1}. Replace it?', what, displayPath(target)), { modal: true }, replace);
+  return answer === replace;
 }
 
 async function exists(target: string): Promise<boolean> {

@@ -31,7 +31,7 @@ export function registerDownloadArtifactFile(services: Services, browser: Archiv
     await prepareArtifactsRoot(folder);
     await prepareIgnoredFolder(folder.path, { owned: true });
     const gitlab = await services.gitlabFor(target.project);
-    const file = await withDownloadProgress(`Downloading ${entryPath} from the artifacts of ${targetTitle(target)}`, (signal, onProgress) =>
+    const file = await withDownloadProgress(vscode.l10n.t('Downloading {0} from the artifacts of {1}', entryPath, targetTitle(target)), (signal, onProgress) =>
       browser.fetchFile(gitlab, target.project.projectPath, target.selector, entryPath, destination, { signal, onProgress }),
     );
     services.log.info(`Downloaded ${entryPath} (${file.size} bytes, by ${file.source}) from the artifacts of ${targetTitle(target)} to ${file.path}`);
@@ -43,9 +43,9 @@ export function registerDownloadArtifactFile(services: Services, browser: Archiv
 function askEntryPath(title: string): Thenable<string | undefined> {
   return vscode.window
     .showInputBox({
-      prompt: `Path of the file inside the artifacts of ${title}`,
-      placeHolder: 'e.g. reports/junit.xml',
-      validateInput: (value) => (value.trim().replace(/^\/+/, '') ? undefined : 'Name a file inside the archive'),
+      prompt: vscode.l10n.t('Path of the file inside the artifacts of {0}', title),
+      placeHolder: vscode.l10n.t('e.g. reports/junit.xml'),
+      validateInput: (value) => (value.trim().replace(/^\/+/, '') ? undefined : vscode.l10n.t('Name a file inside the archive')),
     })
     .then((value) => value?.trim().replace(/^\/+/, ''));
 }

@@ -26,11 +26,11 @@ export function registerDownloadArtifacts(services: Services): void {
     const target = await resolveArtifactsTarget(services, args);
     if (!target) return undefined;
     const destination = await artifactsFolder(services, target);
-    if (!destination || !(await mayWrite(destination.path, 'The artifacts folder', automationOptions<{ overwrite: boolean }>(args).overwrite))) return undefined;
+    if (!destination || !(await mayWrite(destination.path, vscode.l10n.t('The artifacts folder'), automationOptions<{ overwrite: boolean }>(args).overwrite))) return undefined;
     await prepareArtifactsRoot(destination);
     const gitlab = await services.gitlabFor(target.project);
     const title = targetTitle(target);
-    const result = await withDownloadProgress(`Downloading the artifacts of ${title}`, (signal, onProgress) =>
+    const result = await withDownloadProgress(vscode.l10n.t('Downloading the artifacts of {0}', title), (signal, onProgress) =>
       downloadArchiveInto(gitlab, target.project.projectPath, target.selector, destination.path, {
         overwrite: true, // asked above
         keepZip: services.settings.keepArtifactZip,
@@ -43,7 +43,8 @@ export function registerDownloadArtifacts(services: Services): void {
     await prepareIgnoredFolder(result.destDir, { owned: true });
     const files = result.entries.filter((entry) => entry.type === 'file').length;
     services.log.info(`Downloaded the artifacts of ${title} (${result.archiveBytes} bytes, ${files} files) to ${result.destDir}`);
-    announce(services, `Downloaded ${files} ${files === 1 ? 'file' : 'files'} of ${title} to ${displayPath(result.destDir)}.`, result.destDir);
+    const downloaded = files === 1 ? vscode.l10n.t('Downloaded 1 file of {0} to {1}.', title, displayPath(result.destDir)) : vscode.l10n.t('Downloaded {0} files of {1} to {2}.', files, title, displayPath(result.destDir));
+    announce(services, downloaded, result.destDir);
     return { folder: result.destDir, ...(result.zipFile === undefined ? {} : { zipFile: result.zipFile }), files };
   });
 }
@@ -55,7 +56,7 @@ function announce(services: Services, message: string, folder: string): void {
     services,
     'info',
     message,
-    ...(inWorkspace ? [{ title: 'Reveal in Explorer', run: () => vscode.commands.executeCommand('revealInExplorer', uri) }] : []),
-    { title: 'Open Folder', run: () => vscode.commands.executeCommand('vscode.openFolder', uri, { forceNewWindow: true }) },
+    ...(inWorkspace ? [{ title: vscode.l10n.t('Reveal in Explorer'), run: () => vscode.commands.executeCommand('revealInExplorer', uri) }] : []),
+    { title: vscode.l10n.t('Open Folder'), run: () => vscode.commands.executeCommand('vscode.openFolder', uri, { forceNewWindow: true }) },
   );
 }

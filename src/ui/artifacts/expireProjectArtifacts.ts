@@ -17,17 +17,18 @@ export function registerExpireProjectArtifacts(services: Services): void {
     const project = isProjectContext(first) ? first : await pickProject(services);
     if (!project || !canWrite(services, project, 'Expire all project artifacts')) return false;
     if (automationOptions<{ confirmed: boolean }>(args).confirmed !== true) {
+      const expireAll = vscode.l10n.t('Expire All');
       const answer = await vscode.window.showWarningMessage(
-        `Expire all job artifacts of ${project.projectPath}?`,
-        { modal: true, detail: 'GitLab deletes every artifact in this project that can expire, shortly after. This cannot be undone.' },
-        'Expire All',
+        vscode.l10n.t('Expire all job artifacts of {0}?', project.projectPath),
+        { modal: true, detail: vscode.l10n.t('GitLab deletes every artifact in this project that can expire, shortly after. This cannot be undone.') },
+        expireAll,
       );
-      if (answer !== 'Expire All') return false;
+      if (answer !== expireAll) return false;
     }
     const gitlab = await services.gitlabFor(project);
     await gitlab.artifacts.expireProjectArtifacts(project.projectPath);
     await refreshArtifacts(services, project);
-    notify(services, 'info', `GitLab is expiring the artifacts of ${project.projectPath} in the background.`);
+    notify(services, 'info', vscode.l10n.t('GitLab is expiring the artifacts of {0} in the background.', project.projectPath));
     return true;
   });
 }

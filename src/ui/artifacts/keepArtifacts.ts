@@ -1,3 +1,4 @@
+import * as vscode from 'vscode';
 import type { Job } from '../../gitlab/models';
 import { jobCapabilities } from '../../gitlab/status';
 import { canWrite, jobTitle, notify } from '../commands/actions/shared';
@@ -11,13 +12,13 @@ import { refreshArtifacts } from './refresh';
 export function registerKeepArtifacts(services: Services): void {
   registerCommand(services, 'gitlabCiLens.keepArtifacts', 'Keep artifacts', async (...args: unknown[]): Promise<Job | undefined> => {
     const [node] = args;
-    const target = node instanceof ArtifactNode ? node : await resolveJob(services, args, (job) => jobCapabilities(job).expiring, 'Whose artifacts to keep?');
+    const target = node instanceof ArtifactNode ? node : await resolveJob(services, args, (job) => jobCapabilities(job).expiring, vscode.l10n.t('Whose artifacts to keep?'));
     if (!target || !canWrite(services, target.project, 'Keep artifacts')) return undefined;
     const { project, job } = target;
     const gitlab = await services.gitlabFor(project);
     const kept = await gitlab.artifacts.keep(project.projectPath, job.id);
     await refreshArtifacts(services, project);
-    notify(services, 'info', `The artifacts of job ${jobTitle(job)} are kept: they no longer expire.`);
+    notify(services, 'info', vscode.l10n.t('The artifacts of job {0} are kept: they no longer expire.', jobTitle(job)));
     return kept;
   });
 }

@@ -15,11 +15,12 @@ export function registerOpenArtifactFile(services: Services): void {
   registerCommand(services, 'gitlabCiLens.openArtifactFile', 'Open artifact file', async (node: unknown): Promise<vscode.Uri | undefined> => {
     if (!(node instanceof ArchiveEntryNode) || node.type !== 'file') return undefined;
     if (node.size > DEFAULT_PREVIEW_MAX_BYTES) {
+      const download = vscode.l10n.t('Download');
       const answer = await vscode.window.showWarningMessage(
-        `${node.path} is ${formatBytes(node.size)}, more than the ${formatBytes(DEFAULT_PREVIEW_MAX_BYTES)} an editor preview reads. Download it instead?`,
-        'Download',
+        vscode.l10n.t('{0} is {1}, more than the {2} an editor preview reads. Download it instead?', node.path, formatBytes(node.size), formatBytes(DEFAULT_PREVIEW_MAX_BYTES)),
+        download,
       );
-      if (answer === 'Download') await vscode.commands.executeCommand('gitlabCiLens.downloadArtifactFile', node);
+      if (answer === download) await vscode.commands.executeCommand('gitlabCiLens.downloadArtifactFile', node);
       return undefined;
     }
     const uri = artifactUri({ instanceUrl: node.project.instanceUrl, projectPath: node.project.projectPath, jobId: node.job.id, entryPath: node.path });

@@ -34,31 +34,31 @@ export async function resolveArtifactsTarget(services: Services, args: unknown[]
 
   const how = await vscode.window.showQuickPick(
     [
-      { label: 'From a pipeline…', way: 'pipeline' as const },
-      { label: 'By job ID…', way: 'jobId' as const },
-      { label: 'By branch, tag or merge request and job name…', way: 'ref' as const, detail: 'The job of the newest successful pipeline there' },
+      { label: vscode.l10n.t('From a pipeline…'), way: 'pipeline' as const },
+      { label: vscode.l10n.t('By job ID…'), way: 'jobId' as const },
+      { label: vscode.l10n.t('By branch, tag or merge request and job name…'), way: 'ref' as const, detail: vscode.l10n.t('The job of the newest successful pipeline there') },
     ],
-    { placeHolder: 'Whose artifacts?' },
+    { placeHolder: vscode.l10n.t('Whose artifacts?') },
   );
   if (!how) return undefined;
-  if (how.way === 'pipeline') return fromJob(await resolveJob(services, [], (job) => jobCapabilities(job).hasArchive, 'Which job’s artifacts?'));
+  if (how.way === 'pipeline') return fromJob(await resolveJob(services, [], (job) => jobCapabilities(job).hasArchive, vscode.l10n.t('Which job’s artifacts?')));
   const project = await pickProject(services);
   if (!project) return undefined;
   if (how.way === 'jobId') {
     const jobId = await vscode.window.showInputBox({
-      prompt: `A job ID in ${project.projectPath}`,
-      validateInput: (value) => (/^\d+$/.test(value.trim()) ? undefined : 'A job ID is a number'),
+      prompt: vscode.l10n.t('A job ID in {0}', project.projectPath),
+      validateInput: (value) => (/^\d+$/.test(value.trim()) ? undefined : vscode.l10n.t('A job ID is a number')),
     });
     return jobId === undefined ? undefined : withJob(services, project, { jobId: Number(jobId.trim()) });
   }
   const typed = await vscode.window.showInputBox({
-    prompt: 'Branch, tag, or merge request (!iid for its detached pipelines, or refs/merge-requests/<iid>/head|merge)',
+    prompt: vscode.l10n.t('Branch, tag, or merge request (!iid for its detached pipelines, or refs/merge-requests/<iid>/head|merge)'),
     value: defaultRef(services, project),
-    validateInput: (value) => (value.trim() ? undefined : 'Name a branch, tag or merge request'),
+    validateInput: (value) => (value.trim() ? undefined : vscode.l10n.t('Name a branch, tag or merge request')),
   });
   if (typed === undefined) return undefined;
   const ref = expandMergeRequestRef(typed.trim());
-  const job = await vscode.window.showInputBox({ prompt: `Job name in the newest successful pipeline of ${refLabel(ref)}`, validateInput: (value) => (value.trim() ? undefined : 'Name a job') });
+  const job = await vscode.window.showInputBox({ prompt: vscode.l10n.t('Job name in the newest successful pipeline of {0}', refLabel(ref)), validateInput: (value) => (value.trim() ? undefined : vscode.l10n.t('Name a job')) });
   return job === undefined ? undefined : { project, selector: { ref, job: job.trim() } };
 }
 

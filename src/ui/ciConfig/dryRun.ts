@@ -14,8 +14,8 @@ export function registerDryRun(services: Services, diagnostics: CiLintDiagnostic
     const target = await ciTarget(services);
     if (!target) return undefined;
     const ref = typeof refArgument === 'string' ? refArgument : await vscode.window.showInputBox({
-      title: `Dry run of ${target.project.projectPath}'s CI configuration`,
-      prompt: 'The branch or tag to simulate a pipeline on',
+      title: vscode.l10n.t('Dry run of {0}\'s CI configuration', target.project.projectPath),
+      prompt: vscode.l10n.t('The branch or tag to simulate a pipeline on'),
       value: target.project.branch ?? '',
       ignoreFocusOut: true,
     });
@@ -24,8 +24,10 @@ export function registerDryRun(services: Services, diagnostics: CiLintDiagnostic
     const result = await gitlab.ciLint.lintContent(target.project.projectPath, target.text, { dryRun: true, ref: ref.trim(), includeJobs: true });
     diagnostics.show(target.uri, target.text, result, true);
     const summary = result.valid
-      ? `Dry run on ${ref.trim()}: valid, ${result.jobs?.length ?? 0} jobs would run.${result.warnings.length ? ` ${result.warnings.length} warnings in Problems.` : ''}`
-      : `Dry run on ${ref.trim()}: ${result.errors.length} errors, shown in Problems.`;
+      ? result.warnings.length
+        ? vscode.l10n.t('Dry run on {0}: valid, {1} jobs would run. {2} warnings in Problems.', ref.trim(), result.jobs?.length ?? 0, result.warnings.length)
+        : vscode.l10n.t('Dry run on {0}: valid, {1} jobs would run.', ref.trim(), result.jobs?.length ?? 0)
+      : vscode.l10n.t('Dry run on {0}: {1} errors, shown in Problems.', ref.trim(), result.errors.length);
     void (result.valid ? vscode.window.showInformationMessage(summary) : vscode.window.showWarningMessage(summary));
     return result;
   });

@@ -25,7 +25,7 @@ export async function resolvePipelineInputs(services: Services, project: Project
 async function askInputs(specs: readonly InputSpec[], ref: string): Promise<Map<string, InputValue> | undefined> {
   const values = new Map<string, InputValue>();
   for (const [index, spec] of specs.entries()) {
-    const title = `Run Pipeline for ${ref}: input ${index + 1}/${specs.length}, ${spec.name}`;
+    const title = vscode.l10n.t('Run Pipeline for {0}: input {1}/{2}, {3}', ref, index + 1, specs.length, spec.name);
     const value = spec.options || spec.type === 'boolean' ? await pickValue(spec, title) : await typeValue(spec, title);
     if (value === undefined) return undefined;
     values.set(spec.name, value);

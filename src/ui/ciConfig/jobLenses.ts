@@ -38,12 +38,12 @@ export class JobLensProvider implements vscode.CodeLensProvider, vscode.Disposab
       const job = byName.get(name);
       if (!job) return [];
       const at = new vscode.Range(range.start.line, range.start.character, range.end.line, range.end.character);
-      const lenses = [new vscode.CodeLens(at, { title: jobLensTitle(job), command: 'gitlabCiLens.openJobLog', arguments: [project, job], tooltip: `Open the log of ${name} (pipeline #${pipeline.id})` })];
+      const lenses = [new vscode.CodeLens(at, { title: jobLensTitle(job), command: 'gitlabCiLens.openJobLog', arguments: [project, job], tooltip: vscode.l10n.t('Open the log of {0} (pipeline #{1})', name, pipeline.id) })];
       if ('downstream_pipeline' in job) return lenses;
       const can = jobCapabilities(job);
-      if (can.playable) lenses.push(new vscode.CodeLens(at, { title: 'Run', command: 'gitlabCiLens.playJob', arguments: [project, job] }));
-      if (can.retryable) lenses.push(new vscode.CodeLens(at, { title: 'Retry', command: 'gitlabCiLens.retryJob', arguments: [project, job] }));
-      if (job.status === 'running' || job.status === 'pending') lenses.push(new vscode.CodeLens(at, { title: 'Follow Log', command: 'gitlabCiLens.followJobLog', arguments: [project, job] }));
+      if (can.playable) lenses.push(new vscode.CodeLens(at, { title: vscode.l10n.t('Run'), command: 'gitlabCiLens.playJob', arguments: [project, job] }));
+      if (can.retryable) lenses.push(new vscode.CodeLens(at, { title: vscode.l10n.t('Retry'), command: 'gitlabCiLens.retryJob', arguments: [project, job] }));
+      if (job.status === 'running' || job.status === 'pending') lenses.push(new vscode.CodeLens(at, { title: vscode.l10n.t('Follow Log'), command: 'gitlabCiLens.followJobLog', arguments: [project, job] }));
       return lenses;
     });
   }

@@ -32,7 +32,7 @@ export class CiLintDiagnostics implements vscode.Disposable {
   private readonly disposables: vscode.Disposable[] = [this.collection, this.hint];
 
   constructor(private readonly deps: CiLintDeps) {
-    this.hint.name = 'GitLab CI Lint';
+    this.hint.name = vscode.l10n.t('GitLab CI Lint');
     this.disposables.push(
       vscode.workspace.onDidOpenTextDocument((document) => this.update(document, true)),
       vscode.workspace.onDidSaveTextDocument((document) => this.update(document, true)),
@@ -119,8 +119,8 @@ export class CiLintDiagnostics implements vscode.Disposable {
     }
     if (error instanceof GitLabHttpError && (error.status === 403 || error.status === 404)) {
       const refusal = error.status === 403
-        ? `CI Lint was refused on ${project.projectPath}: it needs the Developer role and a token with the api scope. Lint is off for this project until the account changes.`
-        : `${project.instanceUrl} has no CI Lint API for ${project.projectPath} (404). Lint is off for this project until the account changes.`;
+        ? vscode.l10n.t('CI Lint was refused on {0}: it needs the Developer role and a token with the api scope. Lint is off for this project until the account changes.', project.projectPath)
+        : vscode.l10n.t('{0} has no CI Lint API for {1} (404). Lint is off for this project until the account changes.', project.instanceUrl, project.projectPath);
       this.refused.set(project.key, refusal);
       this.collection.set(uri, [diagnostic(new CiSource('').lineRange(0), refusal, vscode.DiagnosticSeverity.Information)]);
       return;
@@ -143,8 +143,8 @@ export class CiLintDiagnostics implements vscode.Disposable {
         this.hint.hide();
         return;
       }
-      this.hint.text = '$(circle-slash) CI Lint';
-      this.hint.tooltip = project ? `Sign in to ${project.instanceUrl} (GitLab: Add Account…) to lint this file with GitLab.` : 'No GitLab project for this folder (GitLab: Choose Project…): CI Lint is off.';
+      this.hint.text = vscode.l10n.t('$(circle-slash) CI Lint');
+      this.hint.tooltip = project ? vscode.l10n.t('Sign in to {0} (GitLab: Add Account…) to lint this file with GitLab.', project.instanceUrl) : vscode.l10n.t('No GitLab project for this folder (GitLab: Choose Project…): CI Lint is off.');
       this.hint.command = project ? 'gitlabCiLens.addAccount' : 'gitlabCiLens.chooseProject';
       this.hint.show();
     });

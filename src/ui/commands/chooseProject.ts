@@ -13,13 +13,13 @@ export function registerChooseProject(services: Services): void {
     const instanceUrl =
       accounts.length === 1
         ? accounts[0].instanceUrl
-        : (await vscode.window.showQuickPick(accounts.map((account) => account.instanceUrl), { placeHolder: 'On which instance?' }));
+        : (await vscode.window.showQuickPick(accounts.map((account) => account.instanceUrl), { placeHolder: vscode.l10n.t('On which instance?') }));
     if (!instanceUrl) return;
     const path = await vscode.window.showInputBox({
-      title: 'Choose GitLab Project',
-      prompt: `The project's full path on ${instanceUrl}, e.g. group/subgroup/project`,
+      title: vscode.l10n.t('Choose GitLab Project'),
+      prompt: vscode.l10n.t('The project\'s full path on {0}, e.g. group/subgroup/project', instanceUrl),
       ignoreFocusOut: true,
-      validateInput: (value) => (/^[^/\s]+(\/[^/\s]+)+$/.test(value.trim().replace(/^\/|\/$/g, '')) ? undefined : 'A path like group/project'),
+      validateInput: (value) => (/^[^/\s]+(\/[^/\s]+)+$/.test(value.trim().replace(/^\/|\/$/g, '')) ? undefined : vscode.l10n.t('A path like group/project')),
     });
     if (!path) return;
     const projectPath = path.trim().replace(/^\/|\/$/g, '');

@@ -14,16 +14,17 @@ export function registerFilterPipelines(services: Services): void {
   registerCommand(services, 'gitlabCiLens.filterPipelines', 'Filtering pipelines', async (given?: unknown) => {
     if (typeof given === 'object' && given !== null) return applyFilter(services, given);
     const current = services.model.filter;
-    const ref = await vscode.window.showInputBox({ title: 'Filter Pipelines (1/3)', prompt: 'Branch or tag (empty: any)', value: current.ref ?? '' });
+    const ref = await vscode.window.showInputBox({ title: vscode.l10n.t('Filter Pipelines (1/3)'), prompt: vscode.l10n.t('Branch or tag (empty: any)'), value: current.ref ?? '' });
     if (ref === undefined) return;
-    const status = await vscode.window.showQuickPick(['(any)', ...KNOWN_STATUSES], { title: 'Filter Pipelines (2/3)', placeHolder: 'Status' });
+    const any = vscode.l10n.t('(any)');
+    const status = await vscode.window.showQuickPick([any, ...KNOWN_STATUSES], { title: vscode.l10n.t('Filter Pipelines (2/3)'), placeHolder: vscode.l10n.t('Status') });
     if (status === undefined) return;
-    const source = await vscode.window.showQuickPick(['(any)', ...SOURCES], { title: 'Filter Pipelines (3/3)', placeHolder: 'Source' });
+    const source = await vscode.window.showQuickPick([any, ...SOURCES], { title: vscode.l10n.t('Filter Pipelines (3/3)'), placeHolder: vscode.l10n.t('Source') });
     if (source === undefined) return;
     await applyFilter(services, {
       ref: ref.trim() || undefined,
-      status: status === '(any)' ? undefined : status,
-      source: source === '(any)' ? undefined : source,
+      status: status === any ? undefined : status,
+      source: source === any ? undefined : source,
     });
   });
   registerCommand(services, 'gitlabCiLens.clearPipelineFilter', 'Clearing the pipeline filter', () => applyFilter(services, {}));

@@ -21,7 +21,7 @@ export async function pickProject(services: Services): Promise<ProjectContext | 
   if (projects.length <= 1) return projects[0];
   const picked = await vscode.window.showQuickPick(
     projects.map((project) => ({ label: project.projectPath, description: project.branch, project })),
-    { placeHolder: 'Which project?' },
+    { placeHolder: vscode.l10n.t('Which project?') },
   );
   return picked?.project;
 }
@@ -38,7 +38,7 @@ export async function resolvePipeline(services: Services, args: unknown[]): Prom
   if (pipelines.length === 0) throw new Error(`No pipelines loaded for ${project.projectPath}: refresh the Pipelines view first`);
   const picked = await vscode.window.showQuickPick(
     pipelines.map((pipeline) => ({ label: `$(${statusCodicon(pipeline.status)}) #${pipeline.id}`, description: `${pipeline.ref} · ${statusLabel(pipeline.status)}`, pipeline })),
-    { placeHolder: 'Which pipeline?' },
+    { placeHolder: vscode.l10n.t('Which pipeline?') },
   );
   return picked && { project, pipeline: picked.pipeline };
 }
@@ -47,7 +47,7 @@ export async function resolvePipeline(services: Services, args: unknown[]): Prom
  * A job from a node or arguments, else picked from the current branch's pipeline (or a chosen one);
  * `filter` keeps the jobs the command can act on.
  */
-export async function resolveJob(services: Services, args: unknown[], filter: (job: Job) => boolean = () => true, placeHolder = 'Which job?'): Promise<JobTarget | undefined> {
+export async function resolveJob(services: Services, args: unknown[], filter: (job: Job) => boolean = () => true, placeHolder = vscode.l10n.t('Which job?')): Promise<JobTarget | undefined> {
   const [first, second] = args;
   if (first instanceof JobNode) return { project: first.project, job: first.job };
   if (isProject(first) && isJob(second)) return { project: first, job: second };
@@ -56,7 +56,7 @@ export async function resolveJob(services: Services, args: unknown[], filter: (j
   const { jobs } = await services.model.jobsOf(target.project, target.pipeline.id);
   const candidates = jobs.filter(filter);
   if (candidates.length === 0) {
-    void vscode.window.showInformationMessage(`No job in pipeline #${target.pipeline.id} fits.`);
+    void vscode.window.showInformationMessage(vscode.l10n.t('No job in pipeline #{0} fits.', target.pipeline.id));
     return undefined;
   }
   const picked = await vscode.window.showQuickPick(

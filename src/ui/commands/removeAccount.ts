@@ -9,7 +9,7 @@ export function registerRemoveAccount(services: Services): void {
     const url =
       typeof instanceUrl === 'string'
         ? instanceUrl
-        : (await vscode.window.showQuickPick(accounts.map((account) => ({ label: account.instanceUrl, description: `@${account.username}` })), { placeHolder: 'Remove which account?' }))?.label;
+        : (await vscode.window.showQuickPick(accounts.map((account) => ({ label: account.instanceUrl, description: `@${account.username}` })), { placeHolder: vscode.l10n.t('Remove which account?') }))?.label;
     if (url) await services.accounts.remove(url);
   });
 }

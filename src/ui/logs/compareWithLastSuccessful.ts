@@ -17,21 +17,21 @@ export function registerCompareWithLastSuccessful(services: Services): void {
   const texts = new Map<string, string>();
   services.context.subscriptions.push(
     vscode.workspace.registerTextDocumentContentProvider(COMPARE_SCHEME, {
-      provideTextDocumentContent: (uri) => texts.get(uri.toString()) ?? 'This comparison is no longer kept: run "Compare with Last Successful Run" again.',
+      provideTextDocumentContent: (uri) => texts.get(uri.toString()) ?? vscode.l10n.t('This comparison is no longer kept: run "Compare with Last Successful Run" again.'),
     }),
   );
   registerCommand(services, 'gitlabCiLens.compareWithLastSuccessfulRun', 'Compare with the last successful run', async (...args: unknown[]) => {
-    const target = await resolveJob(services, args, (job) => job.status === 'failed', 'Compare which failed job?');
+    const target = await resolveJob(services, args, (job) => job.status === 'failed', vscode.l10n.t('Compare which failed job?'));
     if (!target) return undefined;
     const { project, job } = target;
     const gitlab = await services.gitlabFor(project);
-    return vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `Comparing ${job.name} #${job.id} with its last successful run`, cancellable: true }, async (_progress, token) => {
+    return vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Comparing {0} #{1} with its last successful run', job.name, job.id), cancellable: true }, async (_progress, token) => {
       const abort = new AbortController();
       const cancel = token.onCancellationRequested(() => abort.abort());
       try {
         const found = await findLastSuccessfulRun(gitlab, project.projectPath, job, abort.signal);
         if (!found) {
-          void vscode.window.showInformationMessage(`No successful run of ${job.name} on ${job.ref} or the default branch among the last 20 successful pipelines of each.`);
+          void vscode.window.showInformationMessage(vscode.l10n.t('No successful run of {0} on {1} or the default branch among the last 20 successful pipelines of each.', job.name, job.ref));
           return undefined;
         }
         const passed = found.job;

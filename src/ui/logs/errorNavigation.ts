@@ -12,14 +12,14 @@ export function registerErrorNavigation(services: Services, modelOf: (uri: vscod
   const go = (direction: 1 | -1) => () => {
     const editor = vscode.window.activeTextEditor;
     if (!editor || editor.document.uri.scheme !== JOB_LOG_SCHEME) {
-      void vscode.window.showInformationMessage('Open a job log first: Next and Previous Error move through its errors.');
+      void vscode.window.showInformationMessage(vscode.l10n.t('Open a job log first: Next and Previous Error move through its errors.'));
       return;
     }
     const lines = (modelOf(editor.document.uri)?.errorLines() ?? []).filter((line) => line < editor.document.lineCount);
     const current = editor.selection.active.line;
     const next = direction === 1 ? (lines.find((line) => line > current) ?? lines[0]) : ([...lines].reverse().find((line) => line < current) ?? lines[lines.length - 1]);
     if (next === undefined) {
-      vscode.window.setStatusBarMessage('No errors in this log', 3000);
+      vscode.window.setStatusBarMessage(vscode.l10n.t('No errors in this log'), 3000);
       return;
     }
     const position = new vscode.Position(next, editor.document.lineAt(next).firstNonWhitespaceCharacterIndex);

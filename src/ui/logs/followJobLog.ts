@@ -1,3 +1,4 @@
+import * as vscode from 'vscode';
 import type { Services } from '../services';
 import { resolveJob } from '../commands/pick';
 import { registerCommand } from '../commands/register';
@@ -10,7 +11,7 @@ import { hasOrWillHaveLog } from './jobSummary';
  */
 export function registerFollowJobLog(services: Services, channels: FollowedChannels): void {
   registerCommand(services, 'gitlabCiLens.followJobLog', 'Follow job log', async (...args: unknown[]): Promise<FollowHandle | undefined> => {
-    const target = await resolveJob(services, args, hasOrWillHaveLog, 'Follow the log of which job?');
+    const target = await resolveJob(services, args, hasOrWillHaveLog, vscode.l10n.t('Follow the log of which job?'));
     return target && channels.follow(target.project, target.job);
   });
 }

@@ -71,7 +71,7 @@ export class FollowedChannels implements vscode.Disposable {
       .map(([key, follow]) => ({
         key,
         label: `${follow.job.name} #${follow.job.id}`,
-        description: `output channel · ${follow.project.projectPath}`,
+        description: vscode.l10n.t('output channel · {0}', follow.project.projectPath),
         stop: () => follow.feed.stop(),
       }));
   }
@@ -94,7 +94,7 @@ export class FollowedChannels implements vscode.Disposable {
     } else if (result.outcome === 'stopped') {
       channel.appendLine('… Stopped following.');
     } else {
-      channel.appendLine(`… Stopped following: ${describeFailure('Following the log', result.error).message}`);
+      channel.appendLine(vscode.l10n.t('… Stopped following: {0}', describeFailure('Following the log', result.error).message));
       void this.services.log.reportFailure(`Follow the log of ${follow.job.name} #${follow.job.id}`, result.error);
     }
   }

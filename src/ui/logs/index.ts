@@ -32,7 +32,7 @@ function registerLogNavigation(services: Services, documents: JobLogDocuments): 
   const folderOf = (project: { key: string }) => projectFolder(services, project.key);
   services.context.subscriptions.push(
     vscode.languages.registerDocumentLinkProvider(JOB_LOG_SELECTOR, new JobLogLinks(folderOf)),
-    vscode.languages.registerDocumentSymbolProvider(JOB_LOG_SELECTOR, new JobLogOutline(modelOf), { label: 'Job log sections' }),
+    vscode.languages.registerDocumentSymbolProvider(JOB_LOG_SELECTOR, new JobLogOutline(modelOf), { label: vscode.l10n.t('Job log sections') }),
   );
   registerErrorNavigation(services, modelOf);
   registerCompareWithLastSuccessful(services);

@@ -1,10 +1,11 @@
+import * as vscode from 'vscode';
 import type { GitLabError } from '../../gitlab/errors';
 import { type Job, isActive } from '../../gitlab/models';
 import { elapsedSeconds, formatDuration, jobCapabilities } from '../../gitlab/status';
 
 /** The first line above a job's log: what ran, in which pipeline, on which ref. */
 export function jobTitleLine(job: Job): string {
-  return `Job ${job.name} #${job.id} · stage ${job.stage} · pipeline #${job.pipeline.id} · ${job.ref}`;
+  return vscode.l10n.t('Job {0} #{1} · stage {2} · pipeline #{3} · {4}', job.name, job.id, job.stage, job.pipeline.id, job.ref);
 }
 
 const OUTCOMES: Record<string, string> = { success: 'succeeded', failed: 'failed', canceled: 'was canceled', skipped: 'was skipped' };
@@ -31,7 +32,7 @@ export function waitsToStart(job: Job): boolean {
 }
 
 export function waitingLine(job: Job): string {
-  return `Waiting for the job to start (${job.status.replace(/_/g, ' ')})…`;
+  return vscode.l10n.t('Waiting for the job to start ({0})…', job.status.replace(/_/g, ' '));
 }
 
 /** A passing failure while following, said in the log's own place so the reader knows why it paused. */

@@ -46,7 +46,7 @@ export class LogDocumentModel {
   private redLines: number[] = [];
 
   constructor(jobId: number) {
-    this.header = [`Job #${jobId}`, '', RULE];
+    this.header = [vscode.l10n.t('Job #{0}', jobId), '', RULE];
   }
 
   get lineCount(): number {

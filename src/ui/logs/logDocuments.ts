@@ -109,7 +109,7 @@ export class JobLogDocuments implements vscode.TextDocumentContentProvider, vsco
   active(): ActiveFollow[] {
     return [...this.logs.values()]
       .filter((log) => log.feed.active)
-      .map((log) => ({ key: jobKey(log.project, log.jobId), label: log.label, description: `document · ${log.project.projectPath}`, stop: () => log.feed.stop() }));
+      .map((log) => ({ key: jobKey(log.project, log.jobId), label: log.label, description: vscode.l10n.t('document · {0}', log.project.projectPath), stop: () => log.feed.stop() }));
   }
 
   dispose(): void {
@@ -129,7 +129,7 @@ export class JobLogDocuments implements vscode.TextDocumentContentProvider, vsco
     const log: OpenLog = {
       project,
       jobId,
-      label: known?.label ?? `Job #${jobId}`,
+      label: known?.label ?? vscode.l10n.t('Job #{0}', jobId),
       model,
       folded: new Set(),
       feed: new LogFeed(
@@ -155,7 +155,7 @@ export class JobLogDocuments implements vscode.TextDocumentContentProvider, vsco
     } else if (result.outcome === 'stopped') {
       log.model.setStatus('… Stopped following.');
     } else {
-      log.model.setStatus(`… Stopped following: ${describeFailure('Following the log', result.error).message}`);
+      log.model.setStatus(vscode.l10n.t('… Stopped following: {0}', describeFailure('Following the log', result.error).message));
       void this.services.log.reportFailure(`Follow the log of ${log.label}`, result.error);
     }
     this.refreshNow(uri, log);

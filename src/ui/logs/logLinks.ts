@@ -70,7 +70,7 @@ export class JobLogLinks implements vscode.DocumentLinkProvider {
       .filter((candidate) => files.has(candidate.path))
       .map((candidate) => {
         const link = new vscode.DocumentLink(candidate.range, vscode.Uri.joinPath(folder, candidate.path).with({ fragment: `L${candidate.line},${candidate.column}` }));
-        link.tooltip = `Open ${candidate.path}:${candidate.line}:${candidate.column}`;
+        link.tooltip = vscode.l10n.t('Open {0}:{1}:{2}', candidate.path, candidate.line, candidate.column);
         return link;
       });
   }

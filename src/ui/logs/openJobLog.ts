@@ -1,3 +1,4 @@
+import * as vscode from 'vscode';
 import type { Services } from '../services';
 import { resolveJob } from '../commands/pick';
 import { registerCommand } from '../commands/register';
@@ -10,7 +11,7 @@ import type { JobLogDocuments, OpenedLog } from './logDocuments';
  */
 export function registerOpenJobLog(services: Services, documents: JobLogDocuments): void {
   registerCommand(services, 'gitlabCiLens.openJobLog', 'Open job log', async (...args: unknown[]): Promise<OpenedLog | undefined> => {
-    const target = await resolveJob(services, args, hasOrWillHaveLog, 'Open the log of which job?');
+    const target = await resolveJob(services, args, hasOrWillHaveLog, vscode.l10n.t('Open the log of which job?'));
     return target && documents.open(target.project, target.job);
   });
 }

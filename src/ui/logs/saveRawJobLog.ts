@@ -21,7 +21,7 @@ import { formatBytes } from '../tree/nodes';
  */
 export function registerSaveRawJobLog(services: Services): void {
   registerCommand(services, 'gitlabCiLens.saveRawJobLog', 'Save raw job log', async (...args: unknown[]): Promise<vscode.Uri | undefined> => {
-    const target = await resolveJob(services, args, (job) => jobCapabilities(job).hasTrace, 'Save the log of which job?');
+    const target = await resolveJob(services, args, (job) => jobCapabilities(job).hasTrace, vscode.l10n.t('Save the log of which job?'));
     if (!target) return undefined;
     const { project, job } = target;
     const defaultFile = defaultLogFile(project, job);
@@ -31,7 +31,7 @@ export function registerSaveRawJobLog(services: Services): void {
         ? vscode.Uri.file(given)
         : given instanceof vscode.Uri
           ? given
-          : await vscode.window.showSaveDialog({ defaultUri: defaultFile, filters: { 'Job logs': ['log'] }, saveLabel: 'Save Log' });
+          : await vscode.window.showSaveDialog({ defaultUri: defaultFile, filters: { [vscode.l10n.t('Job logs')]: ['log'] }, saveLabel: vscode.l10n.t('Save Log') });
     if (!file) return undefined;
     if (file.scheme !== 'file') throw new Error(`Job logs can be saved to files on disk only, not to ${file.scheme}: addresses`);
     // The default folder is the extension's: kept out of Source Control even when it exists already.
@@ -39,12 +39,12 @@ export function registerSaveRawJobLog(services: Services): void {
     await prepareIgnoredFolder(folder, { owned: defaultFile !== undefined && path.dirname(defaultFile.fsPath) === folder });
     const gitlab = await services.gitlabFor(project);
     const bytes = await vscode.window.withProgress(
-      { location: vscode.ProgressLocation.Notification, title: `Saving the log of ${job.name} #${job.id}…`, cancellable: true },
+      { location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Saving the log of {0} #{1}…', job.name, job.id), cancellable: true },
       (_progress, cancellation) => saveTrace(gitlab, project, job, file.fsPath, cancellation),
     );
     if (bytes === undefined) return undefined; // cancelled
-    notify(services, 'info', `Saved the log of ${job.name} #${job.id} (${formatBytes(bytes)}) to ${vscode.workspace.asRelativePath(file)}.`, {
-      title: 'Open',
+    notify(services, 'info', vscode.l10n.t('Saved the log of {0} #{1} ({2}) to {3}.', job.name, job.id, formatBytes(bytes), vscode.workspace.asRelativePath(file)), {
+      title: vscode.l10n.t('Open'),
       run: () => vscode.window.showTextDocument(file),
     });
     return file;

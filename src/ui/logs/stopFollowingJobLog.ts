@@ -13,7 +13,7 @@ export function registerStopFollowingJobLog(services: Services, sources: readonl
   registerCommand(services, 'gitlabCiLens.stopFollowingJobLog', 'Stop following job log', async (...args: unknown[]): Promise<number> => {
     const follows = sources.flatMap((source) => source.active());
     if (follows.length === 0) {
-      void vscode.window.showInformationMessage('No job log is being followed.');
+      void vscode.window.showInformationMessage(vscode.l10n.t('No job log is being followed.'));
       return 0;
     }
     const target = args.length > 0 ? await resolveJob(services, args) : undefined;
@@ -26,7 +26,7 @@ export function registerStopFollowingJobLog(services: Services, sources: readonl
 async function pick(follows: ActiveFollow[]): Promise<ActiveFollow[]> {
   const picked = await vscode.window.showQuickPick(
     follows.map((follow) => ({ label: follow.label, description: follow.description, follow })),
-    { placeHolder: 'Stop following which job log?' },
+    { placeHolder: vscode.l10n.t('Stop following which job log?') },
   );
   return picked ? [picked.follow] : [];
 }

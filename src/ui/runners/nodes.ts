@@ -34,12 +34,16 @@ export class RunnerNode {
     const { runner } = this;
     const item = new vscode.TreeItem(runnerName(runner), vscode.TreeItemCollapsibleState.Collapsed);
     item.id = this.id;
-    item.description = [runner.status.replace(/_/g, ' '), this.paused ? 'paused' : undefined, TYPE_LABELS[runner.runner_type] ?? runner.runner_type, `#${runner.id}`]
+    item.description = [runner.status.replace(/_/g, ' '), this.paused ? vscode.l10n.t('paused') : undefined, TYPE_LABELS[runner.runner_type] ?? runner.runner_type, `#${runner.id}`]
       .filter(Boolean)
       .join(' · ');
     const [icon, color] = this.paused ? ['debug-pause', 'charts.yellow'] : (STATUS_ICONS[runner.status] ?? ['question']);
     item.iconPath = new vscode.ThemeIcon(icon, color ? new vscode.ThemeColor(color) : undefined);
-    item.tooltip = `${runnerName(runner)} (#${runner.id}): ${TYPE_LABELS[runner.runner_type] ?? runner.runner_type} runner, ${runner.status.replace(/_/g, ' ')}${this.paused ? ', paused (takes no new jobs)' : ''}`;
+    const type = TYPE_LABELS[runner.runner_type] ?? runner.runner_type;
+    const status = runner.status.replace(/_/g, ' ');
+    item.tooltip = this.paused
+      ? vscode.l10n.t('{0} (#{1}): {2} runner, {3}, paused (takes no new jobs)', runnerName(runner), runner.id, type, status)
+      : vscode.l10n.t('{0} (#{1}): {2} runner, {3}', runnerName(runner), runner.id, type, status);
     item.contextValue = this.paused ? 'runner resumable' : 'runner pausable';
     return item;
   }
@@ -47,5 +51,5 @@ export class RunnerNode {
 
 /** How messages and the tree name a runner: its description, else its id. */
 export function runnerName(runner: Pick<Runner, 'id' | 'description'>): string {
-  return runner.description?.trim() || `Runner #${runner.id}`;
+  return runner.description?.trim() || vscode.l10n.t('Runner #{0}', runner.id);
 }

@@ -28,9 +28,9 @@ export function registerPauseRunner(services: Services, runners: RunnersTree): v
       const name = `'${runnerName(runner)}' (#${runner.id})`;
       if (!isConfirmed(args[args.length - 1])) {
         const question = pause
-          ? `Pause runner ${name}? It takes no new jobs until resumed; jobs it runs now finish.`
-          : `Resume runner ${name}? It takes jobs again.`;
-        const button = pause ? 'Pause' : 'Resume';
+          ? vscode.l10n.t('Pause runner {0}? It takes no new jobs until resumed; jobs it runs now finish.', name)
+          : vscode.l10n.t('Resume runner {0}? It takes jobs again.', name);
+        const button = pause ? vscode.l10n.t('Pause') : vscode.l10n.t('Resume');
         if ((await vscode.window.showWarningMessage(question, { modal: true }, button)) !== button) return undefined;
       }
       const gitlab = await services.gitlabFor(project);
@@ -39,11 +39,14 @@ export function registerPauseRunner(services: Services, runners: RunnersTree): v
         updated = await gitlab.runners.setPaused(runner.id, pause);
       } catch (error) {
         if (!(error instanceof GitLabError) || error.reason !== 'forbidden') throw error;
-        notify(services, 'error', `${action} ${name}: only its administrators can — maintainers of its project for a project runner, group owners for a group runner, administrators for an instance runner.`);
+        const refusal = pause
+          ? vscode.l10n.t('Pause runner {0}: only its administrators can — maintainers of its project for a project runner, group owners for a group runner, administrators for an instance runner.', name)
+          : vscode.l10n.t('Resume runner {0}: only its administrators can — maintainers of its project for a project runner, group owners for a group runner, administrators for an instance runner.', name);
+        notify(services, 'error', refusal);
         return undefined;
       }
       runners.refresh();
-      notify(services, 'info', `${pause ? 'Paused' : 'Resumed'} runner ${name}.`);
+      notify(services, 'info', pause ? vscode.l10n.t('Paused runner {0}.', name) : vscode.l10n.t('Resumed runner {0}.', name));
       return updated;
     });
   }
@@ -59,12 +62,12 @@ async function resolveRunner(services: Services, args: unknown[], fits: (runner:
   const gitlab = await services.gitlabFor(project);
   const candidates = (await gitlab.runners.listForProject(project.projectPath)).filter(fits);
   if (candidates.length === 0) {
-    notify(services, 'info', `No runner of ${project.projectPath} fits.`);
+    notify(services, 'info', vscode.l10n.t('No runner of {0} fits.', project.projectPath));
     return undefined;
   }
   const picked = await vscode.window.showQuickPick(
     candidates.map((runner) => ({ label: runnerName(runner), description: `#${runner.id} · ${runner.status}`, runner })),
-    { placeHolder: 'Which runner?' },
+    { placeHolder: vscode.l10n.t('Which runner?') },
   );
   return picked && { project, runner: picked.runner };
 }

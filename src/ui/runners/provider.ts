@@ -82,11 +82,11 @@ export class RunnersTree implements vscode.TreeDataProvider<RunnersTreeNode>, vs
     const gitlab = await this.services.gitlabFor(project);
     try {
       const runners = await gitlab.runners.listForProject(project.projectPath);
-      if (runners.length === 0) return [new MessageNode(`none:${project.key}`, 'No runner can take this project\'s jobs', 'info')];
+      if (runners.length === 0) return [new MessageNode(`none:${project.key}`, vscode.l10n.t('No runner can take this project\'s jobs'), 'info')];
       return runners.map((runner) => new RunnerNode(project, runner));
     } catch (error) {
       if (!isForbidden(error)) throw error;
-      return [new MessageNode(`forbidden:${project.key}`, 'Only maintainers may see runners', 'lock')];
+      return [new MessageNode(`forbidden:${project.key}`, vscode.l10n.t('Only maintainers may see runners'), 'lock')];
     }
   }
 
@@ -94,11 +94,11 @@ export class RunnersTree implements vscode.TreeDataProvider<RunnersTreeNode>, vs
     const gitlab = await this.services.gitlabFor(node.project);
     try {
       const page = await gitlab.runners.listRunnerJobs(node.runner.id, { perPage: RECENT_JOBS });
-      if (page.items.length === 0) return [new MessageNode(`${node.id}:nojobs`, 'No jobs yet', 'info')];
+      if (page.items.length === 0) return [new MessageNode(`${node.id}:nojobs`, vscode.l10n.t('No jobs yet'), 'info')];
       return page.items.map((job: ListedRunnerJob) => new JobNode(this.projectOf(node.project, job), asJob(job, node), node.id));
     } catch (error) {
       if (!isForbidden(error)) throw error;
-      return [new MessageNode(`${node.id}:forbidden`, 'Only its administrators see its jobs', 'lock')];
+      return [new MessageNode(`${node.id}:forbidden`, vscode.l10n.t('Only its administrators see its jobs'), 'lock')];
     }
   }
 

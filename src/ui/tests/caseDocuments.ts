@@ -14,7 +14,7 @@ class CaseDocuments implements vscode.TextDocumentContentProvider {
   private next = 0;
 
   provideTextDocumentContent(uri: vscode.Uri): string {
-    return this.texts.get(uri.query) ?? 'This test output is no longer held: open it again from the GitLab CI view.';
+    return this.texts.get(uri.query) ?? vscode.l10n.t('This test output is no longer held: open it again from the GitLab CI view.');
   }
 
   add(testCase: TestCase, text: string): vscode.Uri {

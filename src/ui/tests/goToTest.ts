@@ -13,8 +13,8 @@ export function registerGoToTest(services: Services): void {
     const located = await caseNode.store.locate(caseNode.project, caseNode.testCase);
     const target = located?.location.test;
     if (!located || !target) {
-      notify(services, 'warning', `No file of this workspace matches test "${caseNode.testCase.name.slice(0, 100)}": its report names no file, class or stack frame found here.`, {
-        title: 'Show Test Output',
+      notify(services, 'warning', vscode.l10n.t('No file of this workspace matches test "{0}": its report names no file, class or stack frame found here.', caseNode.testCase.name.slice(0, 100)), {
+        title: vscode.l10n.t('Show Test Output'),
         run: () => vscode.commands.executeCommand('gitlabCiLens.openTestCase', caseNode),
       });
       return undefined;

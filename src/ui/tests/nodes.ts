@@ -40,10 +40,12 @@ export class TestsNode implements ContributedNode {
 
   toTreeItem(): vscode.TreeItem {
     const { total } = this.summary;
-    const item = new vscode.TreeItem(`Tests: ${countsText(total.failed, total.error, total.success, total.skipped)}`, vscode.TreeItemCollapsibleState.Collapsed);
+    const item = new vscode.TreeItem(vscode.l10n.t('Tests: {0}', countsText(total.failed, total.error, total.success, total.skipped)), vscode.TreeItemCollapsibleState.Collapsed);
     item.id = this.id;
     item.iconPath = statusIcon(total.failed + total.error > 0 ? 'failed' : 'success');
-    item.tooltip = `Test report of pipeline #${this.pipeline.id}, from the JUnit files its jobs uploaded${isActive(this.pipeline.status) ? ' so far (GitLab may serve it up to 2 minutes old)' : ''}.`;
+    item.tooltip = isActive(this.pipeline.status)
+      ? vscode.l10n.t('Test report of pipeline #{0}, from the JUnit files its jobs uploaded so far (GitLab may serve it up to 2 minutes old).', this.pipeline.id)
+      : vscode.l10n.t('Test report of pipeline #{0}, from the JUnit files its jobs uploaded.', this.pipeline.id);
     item.contextValue = 'testReport';
     return item;
   }
@@ -69,9 +71,9 @@ export class TestSuiteNode implements ContributedNode {
     const { suite } = this;
     const item = new vscode.TreeItem(suite.name, vscode.TreeItemCollapsibleState.Collapsed);
     item.id = this.id;
-    item.description = suite.suite_error ? 'report unreadable' : countsText(suite.failed_count, suite.error_count, suite.success_count, suite.skipped_count);
+    item.description = suite.suite_error ? vscode.l10n.t('report unreadable') : countsText(suite.failed_count, suite.error_count, suite.success_count, suite.skipped_count);
     item.iconPath = statusIcon(suite.suite_error || suite.failed_count + suite.error_count > 0 ? 'failed' : 'success');
-    item.tooltip = suite.suite_error ? `GitLab could not read this suite's JUnit file: ${suite.suite_error}` : `Suite ${suite.name}, from job ${suite.build_ids.map((id) => `#${id}`).join(', ')}`;
+    item.tooltip = suite.suite_error ? vscode.l10n.t('GitLab could not read this suite\'s JUnit file: {0}', suite.suite_error) : vscode.l10n.t('Suite {0}, from job {1}', suite.name, suite.build_ids.map((id) => `#${id}`).join(', '));
     item.contextValue = 'testSuite';
     return item;
   }
@@ -86,7 +88,7 @@ export class TestSuiteNode implements ContributedNode {
       return [new TestInfoNode(`${this.id}:error`, describeFailure('Loading the test report', error).message, 'warning')];
     }
     const suite = report.suites.find((candidate) => candidate.name === this.suite.name);
-    if (!suite) return [new TestInfoNode(`${this.id}:missing`, 'Not in the full report yet (GitLab caches it up to 2 minutes)', 'info')];
+    if (!suite) return [new TestInfoNode(`${this.id}:missing`, vscode.l10n.t('Not in the full report yet (GitLab caches it up to 2 minutes)'), 'info')];
     const failed = suite.cases.filter((testCase) => testCase.status === 'failed' || testCase.status === 'error');
     const nodes: ContributedNode[] = caseRows(this, failed);
     for (const status of ['success', 'skipped'] as const) {
@@ -149,7 +151,7 @@ export class TestCaseNode implements ContributedNode {
     item.iconPath = statusIcon(testCase.status);
     item.tooltip = caseTooltip(testCase); // plain text: report text never becomes markup or a link
     item.contextValue = `testCase ${testCase.status}`;
-    item.command = { command: 'gitlabCiLens.openTestCase', title: 'Show Test Output', arguments: [this] };
+    item.command = { command: 'gitlabCiLens.openTestCase', title: vscode.l10n.t('Show Test Output'), arguments: [this] };
     return item;
   }
 
@@ -188,7 +190,12 @@ function caseRows(suite: TestSuiteNode, cases: TestCase[], idPrefix = suite.id):
 }
 
 function countsText(failed: number, errors: number, passed: number, skipped: number): string {
-  const parts = [failed ? `${failed} failed` : '', errors ? `${errors} errors` : '', `${passed} passed`, skipped ? `${skipped} skipped` : ''];
+  const parts = [
+    failed ? vscode.l10n.t('{0} failed', failed) : '',
+    errors ? vscode.l10n.t('{0} errors', errors) : '',
+    vscode.l10n.t('{0} passed', passed),
+    skipped ? vscode.l10n.t('{0} skipped', skipped) : '',
+  ];
   return parts.filter(Boolean).join(', ');
 }
 

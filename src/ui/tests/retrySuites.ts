@@ -31,14 +31,14 @@ interface Retried {
  */
 export function createRetryProfile(publisher: TestResultsPublisher, store: TestReportStore, services: RetryServices): vscode.TestRunProfile {
   const { controller } = publisher;
-  return controller.createRunProfile('Retry in GitLab CI', vscode.TestRunProfileKind.Run, async (request, token) => {
-    const run = controller.createTestRun(request, 'Retry in GitLab CI', false);
+  return controller.createRunProfile(vscode.l10n.t('Retry in GitLab CI'), vscode.TestRunProfileKind.Run, async (request, token) => {
+    const run = controller.createTestRun(request, vscode.l10n.t('Retry in GitLab CI'), false);
     try {
       const retried = await retryChosenSuites(request, run, publisher, store, services);
       for (const suite of retried) {
         const pipeline = await waitForNewResults(suite, publisher, store, services, token);
         if (!pipeline) {
-          run.appendOutput(`Stopped waiting for suite ${suite.suite}; its jobs go on in GitLab.\r\n`);
+          run.appendOutput(`${vscode.l10n.t('Stopped waiting for suite {0}; its jobs go on in GitLab.', suite.suite)}\r\n`);
           continue;
         }
         await publisher.showReport(suite.project, pipeline, await store.report(suite.project, pipeline), run);
@@ -64,13 +64,15 @@ async function retryChosenSuites(request: vscode.TestRunRequest, run: vscode.Tes
   for (const { project, pipeline, suite, items } of suites.values()) {
     const summary = (await store.summary(project, pipeline))?.test_suites.find((candidate) => candidate.name === suite);
     if (!summary || summary.build_ids.length === 0) {
-      run.appendOutput(`Suite ${suite} is no longer in pipeline #${pipeline.id}'s report.\r\n`);
+      run.appendOutput(`${vscode.l10n.t('Suite {0} is no longer in pipeline #{1}\'s report.', suite, pipeline.id)}\r\n`);
       continue;
     }
     if (!services.canWrite(project)) break;
     const gitlab = await services.gitlabFor(project);
     for (const jobId of summary.build_ids) await gitlab.jobs.retry(project.projectPath, jobId);
-    run.appendOutput(`Retrying job${summary.build_ids.length > 1 ? 's' : ''} ${summary.build_ids.map((id) => `#${id}`).join(', ')} of suite ${suite} in pipeline #${pipeline.id}…\r\n`);
+    const jobIds = summary.build_ids.map((id) => `#${id}`).join(', ');
+    const retrying = summary.build_ids.length > 1 ? vscode.l10n.t('Retrying jobs {0} of suite {1} in pipeline #{2}…', jobIds, suite, pipeline.id) : vscode.l10n.t('Retrying job {0} of suite {1} in pipeline #{2}…', jobIds, suite, pipeline.id);
+    run.appendOutput(`${retrying}\r\n`);
     for (const item of items) run.enqueued(item);
     retried.push({ project, pipelineId: pipeline.id, suite, oldJobIds: summary.build_ids });
   }

@@ -93,7 +93,7 @@ export class TestResultsPublisher implements vscode.Disposable {
     const outcomes: [vscode.TestItem, TestCase, CaseLocation | undefined, vscode.Uri | undefined][] = [];
     for (const suite of report.suites) {
       const suiteItem = this.controller.createTestItem(`${project.key}|${suite.name}`, suite.name);
-      suiteItem.description = `pipeline #${pipeline.id}`;
+      suiteItem.description = vscode.l10n.t('pipeline #{0}', pipeline.id);
       let others = 0;
       for (const [index, testCase] of suite.cases.entries()) {
         const failure = testCase.status === 'failed' || testCase.status === 'error';
@@ -115,9 +115,9 @@ export class TestResultsPublisher implements vscode.Disposable {
     this.suitesOf.set(project.key, suites);
     this.shownReports.set(project.key, report);
 
-    const target = run ?? this.controller.createTestRun(new vscode.TestRunRequest(), `GitLab CI: pipeline #${pipeline.id}`, false);
+    const target = run ?? this.controller.createTestRun(new vscode.TestRunRequest(), vscode.l10n.t('GitLab CI: pipeline #{0}', pipeline.id), false);
     for (const [item, testCase, location, root] of outcomes) this.record(target, item, testCase, location, root);
-    if (report.truncated) target.appendOutput(`The report of pipeline #${pipeline.id} was too large to keep whole: some cases or output were left out.\r\n`);
+    if (report.truncated) target.appendOutput(`${vscode.l10n.t('The report of pipeline #{0} was too large to keep whole: some cases or output were left out.', pipeline.id)}\r\n`);
     if (!run) target.end();
   }
 

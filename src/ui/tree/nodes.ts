@@ -112,7 +112,7 @@ export class StageNode {
   toTreeItem(): vscode.TreeItem {
     const item = new vscode.TreeItem(this.name, isFinished(this.status) ? vscode.TreeItemCollapsibleState.Collapsed : vscode.TreeItemCollapsibleState.Expanded);
     item.id = this.id;
-    item.description = `${statusLabel(this.status)} · ${this.jobs.length} ${this.jobs.length === 1 ? 'job' : 'jobs'}`;
+    item.description = this.jobs.length === 1 ? vscode.l10n.t('{0} · 1 job', statusLabel(this.status)) : vscode.l10n.t('{0} · {1} jobs', statusLabel(this.status), this.jobs.length);
     item.iconPath = statusIcon(this.status);
     item.contextValue = 'stage';
     return item;
@@ -141,7 +141,7 @@ export class JobNode {
     item.tooltip = jobTooltip(job);
     item.contextValue = contextValue('job', { ...capabilities, running: job.status === 'running', retried: job.retried === true });
     if (capabilities.hasTrace) {
-      item.command = { command: 'gitlabCiLens.openJobLog', title: 'Open Job Log', arguments: [this] };
+      item.command = { command: 'gitlabCiLens.openJobLog', title: vscode.l10n.t('Open Job Log'), arguments: [this] };
     }
     return item;
   }
@@ -233,7 +233,7 @@ export class ArchiveEntryNode {
     item.description = isFolder ? undefined : formatBytes(this.size);
     item.contextValue = isFolder ? 'artifactFolder' : 'artifactFile';
     // A click opens the file read-only, without downloading it into the workspace.
-    if (!isFolder) item.command = { command: 'gitlabCiLens.openArtifactFile', title: 'Open', arguments: [this] };
+    if (!isFolder) item.command = { command: 'gitlabCiLens.openArtifactFile', title: vscode.l10n.t('Open'), arguments: [this] };
     return item;
   }
 }
@@ -247,10 +247,10 @@ export class LoadMoreNode {
   }
 
   toTreeItem(): vscode.TreeItem {
-    const item = new vscode.TreeItem('Load more…', vscode.TreeItemCollapsibleState.None);
+    const item = new vscode.TreeItem(vscode.l10n.t('Load more…'), vscode.TreeItemCollapsibleState.None);
     item.id = this.id;
     item.iconPath = new vscode.ThemeIcon('ellipsis');
-    item.command = { command: 'gitlabCiLens.loadMorePipelines', title: 'Load More Pipelines', arguments: [this] };
+    item.command = { command: 'gitlabCiLens.loadMorePipelines', title: vscode.l10n.t('Load More Pipelines'), arguments: [this] };
     item.contextValue = 'loadMore';
     return item;
   }

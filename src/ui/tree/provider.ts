@@ -172,14 +172,14 @@ export class PipelinesTree implements vscode.TreeDataProvider<TreeNode>, vscode.
 
   /** A project's rows; while its first refresh is on the way, a loading row (never "No pipelines"). */
   private pipelinesOf(state: ProjectPipelines, loading = false): TreeNode[] {
-    if (loading) return [new MessageNode(`loading:${state.project.key}`, 'Loading pipelines…', 'loading~spin')];
+    if (loading) return [new MessageNode(`loading:${state.project.key}`, vscode.l10n.t('Loading pipelines…'), 'loading~spin')];
     const nodes: TreeNode[] = [];
-    if (state.error) nodes.push(new MessageNode(`error:${state.project.key}`, describeFailure('Refreshing', state.error).message, 'warning', { command: 'gitlabCiLens.showLog', title: 'Show Log' }));
+    if (state.error) nodes.push(new MessageNode(`error:${state.project.key}`, describeFailure('Refreshing', state.error).message, 'warning', { command: 'gitlabCiLens.showLog', title: vscode.l10n.t('Show Log') }));
     if (state.current) nodes.push(new PipelineNode(state.project, state.current, true, { mergeRequest: state.mergeRequest }));
     nodes.push(...state.recent.map((pipeline) => new PipelineNode(state.project, pipeline, false)));
     if (!state.current && state.recent.length === 0 && !state.error) {
       const filtered = Object.values(this.model.filter).some(Boolean);
-      const clearFilter = { command: 'gitlabCiLens.clearPipelineFilter', title: 'Clear Filter' };
+      const clearFilter = { command: 'gitlabCiLens.clearPipelineFilter', title: vscode.l10n.t('Clear Filter') };
       nodes.push(new MessageNode(`empty:${state.project.key}`, this.emptyText(state.project, filtered), 'info', filtered ? clearFilter : undefined));
     }
     if (state.hasMore) nodes.push(new LoadMoreNode(state.project));
@@ -187,8 +187,8 @@ export class PipelinesTree implements vscode.TreeDataProvider<TreeNode>, vscode.
   }
 
   private emptyText(project: ProjectContext, filtered: boolean): string {
-    if (filtered) return 'No pipelines match the filter (click to clear it)';
-    return project.branch ? `No pipelines yet (branch ${project.branch})` : 'No pipelines yet';
+    if (filtered) return vscode.l10n.t('No pipelines match the filter (click to clear it)');
+    return project.branch ? vscode.l10n.t('No pipelines yet (branch {0})', project.branch) : vscode.l10n.t('No pipelines yet');
   }
 
   /**
@@ -207,7 +207,7 @@ export class PipelinesTree implements vscode.TreeDataProvider<TreeNode>, vscode.
     const all: (Job | Bridge)[] = markRetried<Job | Bridge>([...jobs, ...bridges]).sort((a, b) => a.id - b.id);
     const stages = new Map<string, (Job | Bridge)[]>();
     for (const job of all) stages.set(job.stage, [...(stages.get(job.stage) ?? []), job]);
-    if (stages.size === 0) return [new MessageNode(`${node.id}:nojobs`, 'No jobs', 'info')];
+    if (stages.size === 0) return [new MessageNode(`${node.id}:nojobs`, vscode.l10n.t('No jobs'), 'info')];
     return [...stages].map(([name, stageJobs]) => new StageNode(node, name, compositeStatus(stageJobs), stageJobs.sort((a, b) => a.name.localeCompare(b.name))));
   }
 

@@ -8,13 +8,13 @@ import { statusLabel } from './statusIcons';
 export function pipelineTooltip(pipeline: Pipeline | PipelineDetail, mergeRequest?: MergeRequestRef): vscode.MarkdownString {
   const detail = pipeline as PipelineDetail;
   const lines = [
-    `**Pipeline #${pipeline.id}** · ${statusLabel(pipeline.status)}`,
-    mergeRequest ? `Merge request !${mergeRequest.iid}: ${mergeRequest.title}` : undefined,
-    `Ref: \`${pipeline.ref}\` · Commit: \`${pipeline.sha.slice(0, 8)}\``,
-    pipeline.source ? `Source: ${pipeline.source}` : undefined,
-    detail.user ? `By ${detail.user.name} (@${detail.user.username})` : undefined,
-    `Created ${new Date(pipeline.created_at).toLocaleString()}`,
-    detail.duration != null ? `Duration ${formatDuration(detail.duration)}` : undefined,
+    vscode.l10n.t('**Pipeline #{0}** · {1}', pipeline.id, statusLabel(pipeline.status)),
+    mergeRequest ? vscode.l10n.t('Merge request !{0}: {1}', mergeRequest.iid, mergeRequest.title) : undefined,
+    vscode.l10n.t('Ref: `{0}` · Commit: `{1}`', pipeline.ref, pipeline.sha.slice(0, 8)),
+    pipeline.source ? vscode.l10n.t('Source: {0}', pipeline.source) : undefined,
+    detail.user ? vscode.l10n.t('By {0} (@{1})', detail.user.name, detail.user.username) : undefined,
+    vscode.l10n.t('Created {0}', new Date(pipeline.created_at).toLocaleString()),
+    detail.duration != null ? vscode.l10n.t('Duration {0}', formatDuration(detail.duration)) : undefined,
   ];
   return untrustedMarkdown(lines);
 }
@@ -23,13 +23,15 @@ export function jobTooltip(job: Job | Bridge): vscode.MarkdownString {
   const seconds = elapsedSeconds(job);
   const runner = 'runner' in job && job.runner ? job.runner.description ?? `#${job.runner.id}` : undefined;
   const lines = [
-    `**${job.name}** (#${job.id}) · ${statusLabel(job.status)}${job.allow_failure ? ' · allowed to fail' : ''}`,
-    `Stage: ${job.stage} · Ref: \`${job.ref}\``,
-    job.failure_reason ? `Failure: ${job.failure_reason.replace(/_/g, ' ')}` : undefined,
-    seconds !== undefined ? `${job.finished_at ? 'Took' : 'Running for'} ${formatDuration(seconds)}` : undefined,
-    job.queued_duration != null ? `Queued ${formatDuration(job.queued_duration)}` : undefined,
-    runner ? `Runner: ${runner}` : undefined,
-    job.user ? `By ${job.user.name} (@${job.user.username})` : undefined,
+    job.allow_failure
+      ? vscode.l10n.t('**{0}** (#{1}) · {2} · allowed to fail', job.name, job.id, statusLabel(job.status))
+      : vscode.l10n.t('**{0}** (#{1}) · {2}', job.name, job.id, statusLabel(job.status)),
+    vscode.l10n.t('Stage: {0} · Ref: `{1}`', job.stage, job.ref),
+    job.failure_reason ? vscode.l10n.t('Failure: {0}', job.failure_reason.replace(/_/g, ' ')) : undefined,
+    seconds !== undefined ? (job.finished_at ? vscode.l10n.t('Took {0}', formatDuration(seconds)) : vscode.l10n.t('Running for {0}', formatDuration(seconds))) : undefined,
+    job.queued_duration != null ? vscode.l10n.t('Queued {0}', formatDuration(job.queued_duration)) : undefined,
+    runner ? vscode.l10n.t('Runner: {0}', runner) : undefined,
+    job.user ? vscode.l10n.t('By {0} (@{1})', job.user.name, job.user.username) : undefined,
   ];
   return untrustedMarkdown(lines);
 }

@@ -1,3 +1,4 @@
+import * as vscode from 'vscode';
 import type { PipelineDetail } from '../../../gitlab/models';
 import type { Services } from '../../services';
 import { statusLabel } from '../../tree/statusIcons';
@@ -18,8 +19,9 @@ export function registerCancelPipeline(services: Services): void {
     const result = await gitlab.pipelines.cancel(project.projectPath, pipeline.id);
     await refreshAfterAction(services, project, pipeline.id);
     const outcome = cancelOutcome(result.status);
-    if (outcome) notify(services, 'info', `${outcome} pipeline #${pipeline.id} (${pipeline.ref}).`);
-    else notify(services, 'warning', `Pipeline #${pipeline.id} (${pipeline.ref}) was not canceled: it is ${statusLabel(result.status)}.`);
+    if (outcome === 'Canceled') notify(services, 'info', vscode.l10n.t('Canceled pipeline #{0} ({1}).', pipeline.id, pipeline.ref));
+    else if (outcome === 'Canceling') notify(services, 'info', vscode.l10n.t('Canceling pipeline #{0} ({1}).', pipeline.id, pipeline.ref));
+    else notify(services, 'warning', vscode.l10n.t('Pipeline #{0} ({1}) was not canceled: it is {2}.', pipeline.id, pipeline.ref, statusLabel(result.status)));
     return result;
   });
 }

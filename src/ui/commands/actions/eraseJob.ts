@@ -13,17 +13,18 @@ import { canWrite, isConfirmed, jobTitle, notify, refreshAfterAction } from './s
  */
 export function registerEraseJob(services: Services): void {
   registerCommand(services, 'gitlabCiLens.eraseJob', 'Erase job', async (...args: unknown[]): Promise<Job | undefined> => {
-    const target = await resolveJob(services, args, (job) => jobCapabilities(job).erasable, 'Which job to erase?');
+    const target = await resolveJob(services, args, (job) => jobCapabilities(job).erasable, vscode.l10n.t('Which job to erase?'));
     if (!target || !canWrite(services, target.project, 'Erase job')) return undefined;
     const { project, job } = target;
     if (!isConfirmed(args[2])) {
-      const answer = await vscode.window.showWarningMessage(`Erase job ${jobTitle(job)}? Its log and artifacts are deleted.`, { modal: true }, 'Erase');
-      if (answer !== 'Erase') return undefined;
+      const erase = vscode.l10n.t('Erase');
+      const answer = await vscode.window.showWarningMessage(vscode.l10n.t('Erase job {0}? Its log and artifacts are deleted.', jobTitle(job)), { modal: true }, erase);
+      if (answer !== erase) return undefined;
     }
     const gitlab = await services.gitlabFor(project);
     const erased = await gitlab.jobs.erase(project.projectPath, job.id);
     await refreshAfterAction(services, project, job.pipeline.id);
-    notify(services, 'info', `Erased job ${jobTitle(job)}: its log and artifacts are gone.`);
+    notify(services, 'info', vscode.l10n.t('Erased job {0}: its log and artifacts are gone.', jobTitle(job)));
     return erased;
   });
 }

@@ -17,23 +17,23 @@ interface PipelineAction {
 }
 
 const ACTIONS: readonly PipelineAction[] = [
-  { id: 'showInTree', label: '$(list-tree) Show in Pipelines View', appliesTo: () => true, run: showInTree },
-  { id: 'followLog', label: '$(output) Follow a Running Job’s Log…', appliesTo: (pipeline) => pipeline.status === 'running', run: followRunningJob },
+  { id: 'showInTree', label: vscode.l10n.t('$(list-tree) Show in Pipelines View'), appliesTo: () => true, run: showInTree },
+  { id: 'followLog', label: vscode.l10n.t('$(output) Follow a Running Job’s Log…'), appliesTo: (pipeline) => pipeline.status === 'running', run: followRunningJob },
   {
     id: 'retry',
-    label: '$(debug-rerun) Retry Failed Jobs',
+    label: vscode.l10n.t('$(debug-rerun) Retry Failed Jobs'),
     appliesTo: (pipeline) => pipelineCapabilities(pipeline).retryable,
     run: async (_services, { project, pipeline }) => vscode.commands.executeCommand('gitlabCiLens.retryPipeline', project, pipeline),
   },
   {
     id: 'cancel',
-    label: '$(circle-slash) Cancel Pipeline',
+    label: vscode.l10n.t('$(circle-slash) Cancel Pipeline'),
     appliesTo: (pipeline) => pipelineCapabilities(pipeline).cancelable,
     run: async (_services, { project, pipeline }) => vscode.commands.executeCommand('gitlabCiLens.cancelPipeline', project, pipeline),
   },
   {
     id: 'openInBrowser',
-    label: '$(globe) Open in Browser',
+    label: vscode.l10n.t('$(globe) Open in Browser'),
     appliesTo: () => true,
     run: async (_services, { project, pipeline }) => vscode.commands.executeCommand('gitlabCiLens.openPipelineInBrowser', project, pipeline),
   },
@@ -64,7 +64,7 @@ async function pickAction(pipeline: Pipeline, actions: readonly PipelineAction[]
   const picked = await vscode.window.showQuickPick(
     actions.map((action) => ({ label: action.label, action })),
     // Titles render no codicons: plain words only.
-    { title: `Pipeline #${pipeline.id} · ${refLabel(pipeline.ref)} · ${statusLabel(pipeline.status)}`, placeHolder: 'What to do with this pipeline?' },
+    { title: vscode.l10n.t('Pipeline #{0} · {1} · {2}', pipeline.id, refLabel(pipeline.ref), statusLabel(pipeline.status)), placeHolder: vscode.l10n.t('What to do with this pipeline?') },
   );
   return picked?.action;
 }
@@ -79,13 +79,13 @@ async function followRunningJob(services: Services, { project, pipeline }: Pipel
   services.model.invalidate(project, pipeline.id); // which jobs run changes by the second
   const running = (await services.model.jobsOf(project, pipeline.id)).jobs.filter((job) => job.status === 'running');
   if (running.length === 0) {
-    notify(services, 'info', `No job of pipeline #${pipeline.id} is running now.`);
+    notify(services, 'info', vscode.l10n.t('No job of pipeline #{0} is running now.', pipeline.id));
     return undefined;
   }
   const job =
     running.length === 1
       ? running[0]
-      : (await vscode.window.showQuickPick(running.map((candidate) => ({ label: candidate.name, description: `${candidate.stage} · #${candidate.id}`, job: candidate })), { placeHolder: 'Follow which job’s log?' }))?.job;
+      : (await vscode.window.showQuickPick(running.map((candidate) => ({ label: candidate.name, description: `${candidate.stage} · #${candidate.id}`, job: candidate })), { placeHolder: vscode.l10n.t('Follow which job’s log?') }))?.job;
   if (!job) return undefined;
   return vscode.commands.executeCommand('gitlabCiLens.followJobLog', project, job);
 }

@@ -18,16 +18,23 @@ export function registerPlayJob(services: Services): void {
     const target = await resolvePlayable(services, args);
     if (!target || !canWrite(services, target.project, 'Run manual job')) return undefined;
     const { project, job } = target;
-    const variables = await resolveVariables(args[2], `Run ${job.name}: variables`);
+    const variables = await resolveVariables(args[2], vscode.l10n.t('Run {0}: variables', job.name));
     if (!variables) return undefined;
     const gitlab = await services.gitlabFor(project);
     const started = await gitlab.jobs.play(project.projectPath, job.id, variables);
     await refreshAfterAction(services, project, job.pipeline.id);
-    const withVariables = variables.length ? ` with ${variables.map((variable) => variable.key).join(', ')}` : '';
+    const keys = variables.map((variable) => variable.key).join(', ');
     const followLog: MessageAction[] = isBridge(started)
       ? [] // a trigger has no log of its own: its downstream pipeline's jobs do
-      : [{ title: 'Follow Log', run: () => vscode.commands.executeCommand('gitlabCiLens.followJobLog', project, started) }];
-    notify(services, 'info', `Started ${isBridge(job) ? 'trigger' : 'job'} ${jobTitle(started)}${withVariables}.`, ...followLog);
+      : [{ title: vscode.l10n.t('Follow Log'), run: () => vscode.commands.executeCommand('gitlabCiLens.followJobLog', project, started) }];
+    const message = isBridge(job)
+      ? keys
+        ? vscode.l10n.t('Started trigger {0} with {1}.', jobTitle(started), keys)
+        : vscode.l10n.t('Started trigger {0}.', jobTitle(started))
+      : keys
+        ? vscode.l10n.t('Started job {0} with {1}.', jobTitle(started), keys)
+        : vscode.l10n.t('Started job {0}.', jobTitle(started));
+    notify(services, 'info', message, ...followLog);
     return started;
   });
 }
@@ -36,7 +43,7 @@ export function registerPlayJob(services: Services): void {
 async function resolvePlayable(services: Services, args: unknown[]): Promise<{ project: ProjectContext; job: Job | Bridge } | undefined> {
   const [first] = args;
   if (first instanceof BridgeNode) return { project: first.project, job: first.bridge };
-  return resolveJob(services, args, (job) => jobCapabilities(job).playable, 'Which manual job to run?');
+  return resolveJob(services, args, (job) => jobCapabilities(job).playable, vscode.l10n.t('Which manual job to run?'));
 }
 
 function isBridge(job: Job | Bridge): job is Bridge {

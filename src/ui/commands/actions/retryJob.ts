@@ -13,14 +13,14 @@ import { canWrite, isJobRowId, jobTitle, notify, refreshAfterAction, revealWhenS
  */
 export function registerRetryJob(services: Services): void {
   registerCommand(services, 'gitlabCiLens.retryJob', 'Retry job', async (...args: unknown[]): Promise<Job | undefined> => {
-    const target = await resolveJob(services, args, (job) => jobCapabilities(job).retryable, 'Which job to retry?');
+    const target = await resolveJob(services, args, (job) => jobCapabilities(job).retryable, vscode.l10n.t('Which job to retry?'));
     if (!target || !canWrite(services, target.project, 'Retry job')) return undefined;
     const { project, job } = target;
     const gitlab = await services.gitlabFor(project);
     const newJob = await gitlab.jobs.retry(project.projectPath, job.id);
     const oldJobWasShown = services.tree.view.visible && services.tree.shownIds().some(isJobRowId(job.id));
-    notify(services, 'info', `Retrying job ${jobTitle(job)} as #${newJob.id}.`, {
-      title: 'Follow Log',
+    notify(services, 'info', vscode.l10n.t('Retrying job {0} as #{1}.', jobTitle(job), newJob.id), {
+      title: vscode.l10n.t('Follow Log'),
       run: () => vscode.commands.executeCommand('gitlabCiLens.followJobLog', project, newJob),
     });
     await refreshAfterAction(services, project, job.pipeline.id);

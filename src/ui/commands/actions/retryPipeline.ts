@@ -1,3 +1,4 @@
+import * as vscode from 'vscode';
 import type { PipelineDetail } from '../../../gitlab/models';
 import type { Services } from '../../services';
 import { resolvePipeline } from '../pick';
@@ -16,7 +17,7 @@ export function registerRetryPipeline(services: Services): void {
     const gitlab = await services.gitlabFor(project);
     const retried = await gitlab.pipelines.retry(project.projectPath, pipeline.id);
     await refreshAfterAction(services, project, pipeline.id);
-    notify(services, 'info', `Retrying the failed jobs of pipeline #${pipeline.id} (${pipeline.ref}).`);
+    notify(services, 'info', vscode.l10n.t('Retrying the failed jobs of pipeline #{0} ({1}).', pipeline.id, pipeline.ref));
     return retried;
   });
 }

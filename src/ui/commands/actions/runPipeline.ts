@@ -33,7 +33,7 @@ export function registerRunPipeline(services: Services): void {
     const gitlab = await services.gitlabFor(project);
     const created = await gitlab.pipelines.create(project.projectPath, ref, variables, undefined, inputs);
     await refreshAfterAction(services, project, created.id);
-    notify(services, 'info', `Started pipeline #${created.id} for ${ref}.`, { title: 'Open in Browser', run: () => openWebUrl(created.web_url) });
+    notify(services, 'info', vscode.l10n.t('Started pipeline #{0} for {1}.', created.id, ref), { title: vscode.l10n.t('Open in Browser'), run: () => openWebUrl(created.web_url) });
     return created;
   });
 }
@@ -43,7 +43,7 @@ async function runForMergeRequest(services: Services, project: ProjectContext, i
   const gitlab = await services.gitlabFor(project);
   const created = await gitlab.mergeRequests.createPipeline(project.projectPath, iid);
   await refreshAfterAction(services, project, created.id);
-  notify(services, 'info', `Started pipeline #${created.id} for merge request !${iid}.`, { title: 'Open in Browser', run: () => openWebUrl(created.web_url) });
+  notify(services, 'info', vscode.l10n.t('Started pipeline #{0} for merge request !{1}.', created.id, iid), { title: vscode.l10n.t('Open in Browser'), run: () => openWebUrl(created.web_url) });
   return created;
 }
 
@@ -73,17 +73,17 @@ type RefItem = vscode.QuickPickItem & { mergeRequestIid?: number };
  */
 function pickRef(project: ProjectContext, refs: string[], mergeRequest: MergeRequestRef | undefined): Promise<string | number | undefined> {
   const quickPick = vscode.window.createQuickPick<RefItem>();
-  quickPick.title = `Run Pipeline in ${project.projectPath} (1/2)`;
-  quickPick.placeholder = 'Branch or tag: pick one, or type any ref';
+  quickPick.title = vscode.l10n.t('Run Pipeline in {0} (1/2)', project.projectPath);
+  quickPick.placeholder = vscode.l10n.t('Branch or tag: pick one, or type any ref');
   quickPick.ignoreFocusOut = true;
   const mergeRequestItems: RefItem[] = mergeRequest
-    ? [{ label: `!${mergeRequest.iid} ${mergeRequest.title}`, description: 'merge request pipeline', mergeRequestIid: mergeRequest.iid }]
+    ? [{ label: `!${mergeRequest.iid} ${mergeRequest.title}`, description: vscode.l10n.t('merge request pipeline'), mergeRequestIid: mergeRequest.iid }]
     : [];
   const knownItems: RefItem[] = [...mergeRequestItems, ...refs.filter((ref) => !parseMergeRequestRef(ref)).map((ref) => ({ label: ref, description: ref === project.branch ? 'checked out' : undefined }))];
   quickPick.items = knownItems;
   quickPick.onDidChangeValue((value) => {
     const typed = value.trim();
-    quickPick.items = typed && !refs.includes(typed) ? [{ label: typed, description: 'typed ref' }, ...knownItems] : knownItems;
+    quickPick.items = typed && !refs.includes(typed) ? [{ label: typed, description: vscode.l10n.t('typed ref') }, ...knownItems] : knownItems;
   });
   return new Promise((resolve) => {
     quickPick.onDidAccept(() => {

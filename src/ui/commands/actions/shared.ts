@@ -44,8 +44,8 @@ export function canWrite(services: Services, project: ProjectContext, action: st
   notify(
     services,
     'error',
-    `${action}: the token for ${project.instanceUrl} can only read (read_api scope), so it can't do this. Sign in with a token that has the "api" scope.`,
-    { title: 'Sign In', run: () => vscode.commands.executeCommand('gitlabCiLens.addAccount') },
+    vscode.l10n.t('{0}: the token for {1} can only read (read_api scope), so it can\'t do this. Sign in with a token that has the "api" scope.', action, project.instanceUrl),
+    { title: vscode.l10n.t('Sign In'), run: () => vscode.commands.executeCommand('gitlabCiLens.addAccount') },
   );
   return false;
 }

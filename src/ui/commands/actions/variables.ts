@@ -29,7 +29,7 @@ async function askVariables(title: string): Promise<Variable[] | undefined> {
     const entry = await vscode.window.showInputBox({
       title,
       prompt: added.length ? `Added ${added.join(', ')}. Another KEY=value, or Enter on an empty box to go on.` : 'A variable for this run as KEY=value, or Enter on an empty box for none.',
-      placeHolder: 'KEY=value',
+      placeHolder: vscode.l10n.t('KEY=value'),
       ignoreFocusOut: true,
       validateInput: (value) => (value.trim() === '' || parseVariable(value) ? undefined : ENTRY_HINT),
     });
