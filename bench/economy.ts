@@ -2,12 +2,11 @@
 // the current pipeline, and how many a minute with a pipeline running while the view is visible, hidden,
 // and with the window unfocused; bytes a minute when nothing changes, view visible and hidden.
 import { join } from 'node:path';
-import { startFakeGitLab, type RecordedRequest } from '../test/fake-gitlab';
-import { FAKE_PORT_VARIABLE, setup } from '../test/vscode/setup';
+import type { RecordedRequest } from '../test/fake-gitlab';
 import type { ResultRow, Section } from './report';
 import { formatBytes } from './stats';
 import { type EconomyReport, FINISH_PIPELINES_ACTION, QUIET_WINDOW_MS_VARIABLE, REPORT_MARKER, type Window, WINDOW_MS_VARIABLE } from './vscode/contract';
-import { loadCodeServerModule, runSession } from './vscode/session';
+import { reportOf, runSession, signedInEnv, startFakeWorkspace } from './vscode/session';
 
 const WINDOW_MS = 30_000;
 // Two idle refreshes (one a minute by default) fall inside it.
@@ -22,21 +21,16 @@ const SIGN_IN_CHECK = new Set(['/api/v4/user', '/api/v4/personal_access_tokens/s
 const STATUS_BAR_CHECK = /\/projects\/[^/]+\/(merge_requests(\/\d+(\/pipelines)?)?|pipelines\/(latest|\d+(\/(jobs|bridges))?))$/;
 
 export async function runEconomyBench(log: (line: string) => void): Promise<Section[]> {
-  const codeServer = await loadCodeServerModule();
-  const runDir = await codeServer.createRunDir();
-  // The VS Code suites' setup hook: a git workspace with .gitlab-ci.yml whose origin points at the fake's port.
-  const workspace = await setup({ runDir, repoRoot: codeServer.repoRoot });
-  const fake = await startFakeGitLab({ port: Number(workspace.env?.[FAKE_PORT_VARIABLE]) });
+  const { runDir, workspace, fake } = await startFakeWorkspace();
   try {
     const pending = fake.state.findJobs({ projectId: 1, status: 'pending' });
     for (const job of pending) fake.state.setJobStatus(job.id, 'running');
     log(`economy: VS Code with a signed-in account and ${pending.length} running job(s), ${(WINDOW_MS / 1000).toFixed(0)} s per window`);
     const session = await runSession({
       runDir,
-      workspace: workspace.workspaceFolder ?? runDir,
+      workspace,
       env: {
-        GITLAB_CI_LENS_INSTANCE_URL: fake.url,
-        GITLAB_CI_LENS_TOKEN: fake.tokens.maintainer,
+        ...signedInEnv(fake),
         [WINDOW_MS_VARIABLE]: String(WINDOW_MS),
         [QUIET_WINDOW_MS_VARIABLE]: String(QUIET_WINDOW_MS),
       },
@@ -48,11 +42,7 @@ export async function runEconomyBench(log: (line: string) => void): Promise<Sect
         },
       },
     });
-    const reportLine = session.output.find((line) => line.startsWith(REPORT_MARKER));
-    if (session.exitCode !== 0 || !reportLine) {
-      throw new Error(`the VS Code session failed (exit ${session.exitCode}); its last lines:\n${session.output.slice(-20).join('\n')}`);
-    }
-    return sections(JSON.parse(reportLine.slice(REPORT_MARKER.length)) as EconomyReport, fake.requests);
+    return sections(reportOf<EconomyReport>(session, REPORT_MARKER, 'the VS Code session'), fake.requests);
   } finally {
     await fake.close();
   }

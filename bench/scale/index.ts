@@ -3,11 +3,9 @@
 // follows one job's log and soaks. Requests and bytes are counted on the fake GitLab; CPU, heap and first
 // rows come from the extension host (host.ts) and the page (rows.ts).
 import { join } from 'node:path';
-import { startFakeGitLab } from '../../test/fake-gitlab';
 import { RUNNING_PIPELINE_STAGES, RunningPipeline } from '../../test/fake-gitlab/running-pipeline';
-import { FAKE_PORT_VARIABLE, setup } from '../../test/vscode/setup';
 import type { Section } from '../report';
-import { loadCodeServerModule, runSession } from '../vscode/session';
+import { reportOf, runSession, signedInEnv, startFakeWorkspace } from '../vscode/session';
 import {
   FOLLOWED_JOB_VARIABLE, SCALE_REPORT_MARKER, SCALE_WINDOW_MS_VARIABLE, type ScaleReport, SOAK_MS_VARIABLE, SOAK_SAMPLE_MS_VARIABLE, ROW_NAMES_VARIABLE,
 } from './contract';
@@ -55,11 +53,7 @@ export function activeJobsOf(jobCount: number): number {
 }
 
 async function measureOne(jobCount: number, soakMs: number, log: (line: string) => void): Promise<ScaleRun> {
-  const codeServer = await loadCodeServerModule();
-  const runDir = await codeServer.createRunDir();
-  // The VS Code suites' setup hook: a git workspace on `main` whose origin points at the fake's port.
-  const workspace = await setup({ runDir, repoRoot: codeServer.repoRoot });
-  const fake = await startFakeGitLab({ port: Number(workspace.env?.[FAKE_PORT_VARIABLE]) });
+  const { runDir, workspace, fake } = await startFakeWorkspace();
   const pipeline = RunningPipeline.seed(fake.state, { projectId: 1, jobCount, activeJobs: activeJobsOf(jobCount), ref: BRANCH });
   pipeline.finishOtherPipelines();
   const churn = setInterval(() => {
@@ -73,10 +67,9 @@ async function measureOne(jobCount: number, soakMs: number, log: (line: string) 
   try {
     const session = await runSession({
       runDir,
-      workspace: workspace.workspaceFolder ?? runDir,
+      workspace,
       env: {
-        GITLAB_CI_LENS_INSTANCE_URL: fake.url,
-        GITLAB_CI_LENS_TOKEN: fake.tokens.maintainer,
+        ...signedInEnv(fake),
         [SCALE_WINDOW_MS_VARIABLE]: String(WINDOW_MS),
         [SOAK_MS_VARIABLE]: String(soakMs),
         // About 20 samples whatever the length, never more than one every 30 s.
@@ -88,11 +81,7 @@ async function measureOne(jobCount: number, soakMs: number, log: (line: string) 
       timeoutMs: 4 * 60_000 + soakMs,
       pageActions: rowActions,
     });
-    const reportLine = session.output.find((line) => line.startsWith(SCALE_REPORT_MARKER));
-    if (session.exitCode !== 0 || !reportLine) {
-      throw new Error(`the VS Code window on ${jobCount} jobs failed (exit ${session.exitCode}); its last lines:\n${session.output.slice(-20).join('\n')}`);
-    }
-    const report = JSON.parse(reportLine.slice(SCALE_REPORT_MARKER.length)) as ScaleReport;
+    const report = reportOf<ScaleReport>(session, SCALE_REPORT_MARKER, `the VS Code window on ${jobCount} jobs`);
     return { jobCount, activeJobs: activeJobsOf(jobCount), report, requests: [...fake.requests], followedJobId: pipeline.followedJob.id };
   } finally {
     clearInterval(churn);

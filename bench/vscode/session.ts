@@ -7,6 +7,8 @@ import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { BrowserContext, Page } from 'playwright-core';
+import { type FakeGitLab, startFakeGitLab } from '../../test/fake-gitlab';
+import { FAKE_PORT_VARIABLE, setup } from '../../test/vscode/setup';
 import { CONTROL_URL_VARIABLE } from './contract';
 
 interface CodeServer {
@@ -52,6 +54,38 @@ const SCRIPTS = join(__dirname, '../../../scripts/vscode-test');
 
 export function loadCodeServerModule(): Promise<CodeServerModule> {
   return import(pathToFileURL(join(SCRIPTS, 'codeServer.mjs')).href) as Promise<CodeServerModule>;
+}
+
+export interface FakeWorkspace {
+  readonly runDir: string;
+  readonly workspace: string;
+  readonly fake: FakeGitLab;
+}
+
+/**
+ * A run folder holding the VS Code suites' workspace (their setup hook: a git checkout on `main` with a
+ * .gitlab-ci.yml, whose origin points at a free port) and the fake GitLab started on that port.
+ */
+export async function startFakeWorkspace(): Promise<FakeWorkspace> {
+  const codeServer = await loadCodeServerModule();
+  const runDir = await codeServer.createRunDir();
+  const workspace = await setup({ runDir, repoRoot: codeServer.repoRoot });
+  const fake = await startFakeGitLab({ port: Number(workspace.env?.[FAKE_PORT_VARIABLE]) });
+  return { runDir, workspace: workspace.workspaceFolder ?? runDir, fake };
+}
+
+/** The environment that signs the extension in to `fake` as its maintainer, with no dialog. */
+export function signedInEnv(fake: FakeGitLab): Record<string, string> {
+  return { GITLAB_CI_LENS_INSTANCE_URL: fake.url, GITLAB_CI_LENS_TOKEN: fake.tokens.maintainer };
+}
+
+/** The JSON the module printed after `marker`; a session that failed, or printed none, throws with its last lines. */
+export function reportOf<T>(session: SessionResult, marker: string, what: string): T {
+  const line = session.output.find((candidate) => candidate.startsWith(marker));
+  if (session.exitCode !== 0 || !line) {
+    throw new Error(`${what} failed (exit ${session.exitCode}); its last lines:\n${session.output.slice(-20).join('\n')}`);
+  }
+  return JSON.parse(line.slice(marker.length)) as T;
 }
 
 export async function runSession(options: SessionOptions): Promise<SessionResult> {

@@ -3,9 +3,9 @@ import { mkdir, mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { listLocalZip } from '../../src/gitlab/archive';
-import { type FakeGitLab, type JobRecord, featuresOf, generations, startFakeGitLab } from '../fake-gitlab';
+import { type FakeGitLab, type JobRecord, featuresOf, generations } from '../fake-gitlab';
 import { makeZip, patchEntry, placeholder } from '../gitlab/archive/zipFixtures';
-import { DEMO_PROJECT, type McpSession, type ProgressReport, failed, ok, startDemoSession } from './harness';
+import { DEMO_PROJECT, type McpSession, type ProgressReport, closeDemoGitLab, failed, ok, startDemoGitLab, startDemoSession } from './harness';
 
 interface Listed {
   path: string;
@@ -23,16 +23,14 @@ for (const generation of generations) describe(`MCP server: artifact tools on Gi
   let developer: McpSession;
 
   before(async () => {
-    gitlab = await startFakeGitLab({ generation });
-    session = await startDemoSession(gitlab);
+    ({ gitlab, session } = await startDemoGitLab({ generation }));
     developer = await startDemoSession(gitlab, gitlab.tokens.developer);
     scratch = await mkdtemp(join(tmpdir(), 'mcp-artifacts-'));
   });
 
   after(async () => {
-    await session?.close();
     await developer?.close();
-    await gitlab?.close();
+    await closeDemoGitLab(session, gitlab);
     if (scratch) await rm(scratch, { recursive: true, force: true });
   });
 

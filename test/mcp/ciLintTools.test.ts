@@ -1,20 +1,16 @@
 import * as assert from 'node:assert/strict';
-import { type FakeGitLab, startFakeGitLab } from '../fake-gitlab';
-import { type McpSession, failed, ok, startDemoSession } from './harness';
+import type { FakeGitLab } from '../fake-gitlab';
+import { type McpSession, closeDemoGitLab, failed, ok, startDemoGitLab, startDemoSession } from './harness';
 
 describe('MCP server: gitlab_lint_ci_config', () => {
   let gitlab: FakeGitLab;
   let session: McpSession;
 
   before(async () => {
-    gitlab = await startFakeGitLab({ generation: '18.2' });
-    session = await startDemoSession(gitlab);
+    ({ gitlab, session } = await startDemoGitLab({ generation: '18.2' }));
   });
 
-  after(async () => {
-    await session?.close();
-    await gitlab?.close();
-  });
+  after(() => closeDemoGitLab(session, gitlab));
 
   it('places each of GitLab\'s errors on the line it names', async () => {
     const content = 'stages: [build]\nbuild:\n  stage: build\n  script: x\ntest:\n  stage: build\n  scrip: y\n';

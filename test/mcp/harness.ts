@@ -8,7 +8,7 @@ import { promisify } from 'node:util';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
 import { type CallToolResult, CallToolResultSchema } from '@modelcontextprotocol/sdk/types.js';
-import type { FakeGitLab } from '../fake-gitlab';
+import { type FakeGitLab, type FakeGitLabOptions, startFakeGitLab } from '../fake-gitlab';
 
 export const execFileAsync = promisify(execFile);
 
@@ -88,6 +88,28 @@ export function startDemoSession(gitlab: FakeGitLab, token = gitlab.tokens.maint
     secrets: allUserTokens(gitlab),
     entry,
   });
+}
+
+export interface DemoGitLab {
+  gitlab: FakeGitLab;
+  session: McpSession;
+}
+
+/** What most suites run against: a fake GitLab and the usual session on it (`entry`: the server's script). */
+export async function startDemoGitLab(options: FakeGitLabOptions = {}, entry?: string): Promise<DemoGitLab> {
+  const gitlab = await startFakeGitLab(options);
+  try {
+    return { gitlab, session: await startDemoSession(gitlab, gitlab.tokens.maintainer, {}, entry) };
+  } catch (error) {
+    await gitlab.close(); // the suite never got it to close
+    throw error;
+  }
+}
+
+/** Closes what startDemoGitLab started, the session first (its close checks the server's stderr); either may be missing when `before` failed. */
+export async function closeDemoGitLab(session: McpSession | undefined, gitlab: FakeGitLab | undefined): Promise<void> {
+  await session?.close();
+  await gitlab?.close();
 }
 
 /** The tokens a user or runner holds (job tokens are meant to be handed out by request-job). */

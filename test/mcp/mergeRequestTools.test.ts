@@ -1,6 +1,6 @@
 import * as assert from 'node:assert/strict';
-import { type FakeGitLab, startFakeGitLab } from '../fake-gitlab';
-import { type McpSession, failed, ok, startDemoSession } from './harness';
+import type { FakeGitLab } from '../fake-gitlab';
+import { type McpSession, closeDemoGitLab, failed, ok, startDemoGitLab } from './harness';
 
 const STOREFRONT = 'demo-group/storefront';
 
@@ -9,14 +9,10 @@ describe('MCP server: the pipelines of a merge request or branch', () => {
   let session: McpSession;
 
   before(async () => {
-    gitlab = await startFakeGitLab({ generation: '18.2' });
-    session = await startDemoSession(gitlab);
+    ({ gitlab, session } = await startDemoGitLab({ generation: '18.2' }));
   });
 
-  after(async () => {
-    await session?.close();
-    await gitlab?.close();
-  });
+  after(() => closeDemoGitLab(session, gitlab));
 
   const pipelineIdsOf = (project: string, filter: (ref: string) => boolean): number[] =>
     [...gitlab.state.pipelines.values()]

@@ -6,8 +6,8 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Ajv, { type ValidateFunction } from 'ajv';
-import { type FakeGitLab, type JobRecord, generations, startFakeGitLab, writeZip } from '../fake-gitlab';
-import { BUNDLED_SERVER, DEMO_PROJECT, REPO_ROOT, type McpSession, execFileAsync, ok, startDemoSession } from './harness';
+import { type FakeGitLab, type JobRecord, generations, writeZip } from '../fake-gitlab';
+import { BUNDLED_SERVER, DEMO_PROJECT, type McpSession, REPO_ROOT, closeDemoGitLab, execFileAsync, ok, startDemoGitLab } from './harness';
 
 type Call = [tool: string, args: () => Record<string, unknown>];
 
@@ -25,14 +25,12 @@ for (const generation of generations) {
     before(async function () {
       this.timeout(60_000);
       await buildOnce();
-      gitlab = await startFakeGitLab({ generation });
-      session = await startDemoSession(gitlab, gitlab.tokens.maintainer, {}, BUNDLED_SERVER);
+      ({ gitlab, session } = await startDemoGitLab({ generation }, BUNDLED_SERVER));
       scratch = await mkdtemp(join(tmpdir(), 'mcp-schemas-'));
     });
 
     after(async () => {
-      await session?.close();
-      await gitlab?.close();
+      await closeDemoGitLab(session, gitlab);
       if (scratch) await rm(scratch, { recursive: true, force: true });
     });
 

@@ -1,8 +1,8 @@
 import * as assert from 'node:assert/strict';
 import { type IncomingMessage, type ServerResponse, createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { type FakeGitLab, type PipelineRecord, startFakeGitLab } from '../fake-gitlab';
-import { DEMO_PROJECT, type McpSession, failed, ok, startDemoSession, startSession } from './harness';
+import type { FakeGitLab, PipelineRecord } from '../fake-gitlab';
+import { DEMO_PROJECT, type McpSession, closeDemoGitLab, failed, ok, startDemoGitLab, startDemoSession, startSession } from './harness';
 
 interface StageJob {
   id: number;
@@ -21,14 +21,10 @@ describe('MCP server: the pipeline tools agents expect', () => {
   let session: McpSession;
 
   before(async () => {
-    gitlab = await startFakeGitLab({ generation: '18.2' });
-    session = await startDemoSession(gitlab);
+    ({ gitlab, session } = await startDemoGitLab({ generation: '18.2' }));
   });
 
-  after(async () => {
-    await session?.close();
-    await gitlab?.close();
-  });
+  after(() => closeDemoGitLab(session, gitlab));
 
   const demoProject = () => gitlab.state.requireProject(DEMO_PROJECT);
   const pushPipeline = (ref: string): PipelineRecord => {

@@ -1,7 +1,7 @@
 import * as assert from 'node:assert/strict';
 import { renderTraceText } from '../../src/gitlab/trace/renderer';
-import { type FakeGitLab, type JobRecord, featuresOf, generations, startFakeGitLab } from '../fake-gitlab';
-import { DEMO_PROJECT, type McpSession, failed, ok, startDemoSession } from './harness';
+import { type FakeGitLab, type JobRecord, featuresOf, generations } from '../fake-gitlab';
+import { DEMO_PROJECT, type McpSession, closeDemoGitLab, failed, ok, startDemoGitLab } from './harness';
 
 interface JobSummary {
   id: number;
@@ -24,14 +24,10 @@ describe('MCP server: pipeline and job tools', () => {
   let session: McpSession;
 
   before(async () => {
-    gitlab = await startFakeGitLab({ generation: '18.2' });
-    session = await startDemoSession(gitlab);
+    ({ gitlab, session } = await startDemoGitLab({ generation: '18.2' }));
   });
 
-  after(async () => {
-    await session?.close();
-    await gitlab?.close();
-  });
+  after(() => closeDemoGitLab(session, gitlab));
 
   const demoJobs = (filter: (job: JobRecord) => boolean): JobRecord[] => demoJobsOf(gitlab, filter);
   const pipelineOf = (ref: string) => [...gitlab.state.pipelines.values()].find((p) => p.ref === ref && p.source === 'push');
@@ -118,14 +114,10 @@ for (const generation of generations) {
     let session: McpSession;
 
     before(async () => {
-      gitlab = await startFakeGitLab({ generation });
-      session = await startDemoSession(gitlab);
+      ({ gitlab, session } = await startDemoGitLab({ generation }));
     });
 
-    after(async () => {
-      await session?.close();
-      await gitlab?.close();
-    });
+    after(() => closeDemoGitLab(session, gitlab));
 
     const demoJobs = (filter: (job: JobRecord) => boolean): JobRecord[] => demoJobsOf(gitlab, filter);
 

@@ -4,8 +4,8 @@
 import * as assert from 'node:assert/strict';
 import { MAX_LINE_LENGTH } from '../../src/gitlab/trace/renderer';
 import { MIN_FRAGMENT, SecretMasker } from '../../src/mcp/redact';
-import { type FakeGitLab, type JobRecord, generations, startFakeGitLab } from '../fake-gitlab';
-import { DEMO_PROJECT, type McpSession, ok, startDemoSession } from './harness';
+import { type FakeGitLab, type JobRecord, generations } from '../fake-gitlab';
+import { DEMO_PROJECT, type McpSession, closeDemoGitLab, ok, startDemoGitLab } from './harness';
 
 /** glpat- is public; no MIN_FRAGMENT characters in a row of the rest may show. */
 function assertNoFragment(text: string, token: string, where: string): void {
@@ -52,18 +52,14 @@ for (const generation of generations) {
     let token: string;
 
     before(async () => {
-      gitlab = await startFakeGitLab({ generation });
-      session = await startDemoSession(gitlab);
+      ({ gitlab, session } = await startDemoGitLab({ generation }));
       token = gitlab.tokens.maintainer;
       const found = gitlab.state.findJobs({ projectId: gitlab.state.requireProject(DEMO_PROJECT).id, kind: 'build' })[0];
       assert.ok(found);
       job = found;
     });
 
-    after(async () => {
-      await session?.close();
-      await gitlab?.close();
-    });
+    after(() => closeDemoGitLab(session, gitlab));
 
     const readLog = async (args: Record<string, unknown>): Promise<Record<string, unknown>> => ok(await session.call('gitlab_read_job_log', { job_id: job.id, ...args }));
     const WINDOW = 1024;

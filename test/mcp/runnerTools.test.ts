@@ -2,9 +2,9 @@ import * as assert from 'node:assert/strict';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type FakeGitLab, startFakeGitLab, writeZip } from '../fake-gitlab';
+import { type FakeGitLab, writeZip } from '../fake-gitlab';
 import { encodeCursor } from '../fake-gitlab/pagination';
-import { type McpSession, failed, ok, startDemoSession } from './harness';
+import { type McpSession, closeDemoGitLab, failed, ok, startDemoGitLab, startDemoSession } from './harness';
 
 interface Payload {
   id: number;
@@ -19,14 +19,12 @@ describe('MCP server: runner tools', () => {
   let scratch: string;
 
   before(async () => {
-    gitlab = await startFakeGitLab({ generation: '18.2' });
-    session = await startDemoSession(gitlab);
+    ({ gitlab, session } = await startDemoGitLab({ generation: '18.2' }));
     scratch = await mkdtemp(join(tmpdir(), 'mcp-runner-'));
   });
 
   after(async () => {
-    await session?.close();
-    await gitlab?.close();
+    await closeDemoGitLab(session, gitlab);
     if (scratch) await rm(scratch, { recursive: true, force: true });
   });
 

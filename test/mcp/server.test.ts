@@ -2,8 +2,8 @@ import * as assert from 'node:assert/strict';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type FakeGitLab, startFakeGitLab } from '../fake-gitlab';
-import { DEMO_PROJECT, type McpSession, SERVER_ENTRY, allUserTokens, assertNoSecrets, execFileAsync, failed, ok, startDemoSession, startSession } from './harness';
+import type { FakeGitLab } from '../fake-gitlab';
+import { DEMO_PROJECT, type McpSession, SERVER_ENTRY, allUserTokens, assertNoSecrets, closeDemoGitLab, execFileAsync, failed, ok, startDemoGitLab, startDemoSession, startSession } from './harness';
 
 type Hints = [readOnly: boolean, destructive: boolean, idempotent: boolean];
 
@@ -49,13 +49,11 @@ describe('MCP server: tools, schemas, configuration', () => {
   const scratch: string[] = [];
 
   before(async () => {
-    gitlab = await startFakeGitLab({ generation: '18.2' });
-    session = await startDemoSession(gitlab);
+    ({ gitlab, session } = await startDemoGitLab({ generation: '18.2' }));
   });
 
   after(async () => {
-    await session?.close();
-    await gitlab?.close();
+    await closeDemoGitLab(session, gitlab);
     await Promise.all(scratch.map((dir) => rm(dir, { recursive: true, force: true })));
   });
 

@@ -4,14 +4,12 @@
 // variables, erased_at), which GitLab's API would not show.
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
-import type { ExtensionApi } from '../../src/extension';
 import type { Job, PipelineDetail } from '../../src/gitlab/models';
 import type { ProjectContext, Services } from '../../src/ui/services';
 import type { TreeNode } from '../../src/ui/tree/nodes';
 import { type FakeGitLab, type JobRecord, type PipelineRecord, startFakeGitLab } from '../fake-gitlab';
+import { activateExtension } from './session';
 import { FAKE_PORT_VARIABLE, PROJECT_PATH } from './setup';
-
-const EXTENSION_ID = 'gitlab-ci-lens.gitlab-ci-lens';
 
 type Severity = 'info' | 'warning' | 'error';
 type ShowMessage = (message: string, ...rest: unknown[]) => Thenable<undefined>;
@@ -54,9 +52,7 @@ describe('job and pipeline actions', function () {
   before(async function () {
     // Without the hook (no port), any free port: the project is then added by hand, as below, all the same.
     fake = await startFakeGitLab({ port: Number(process.env[FAKE_PORT_VARIABLE] ?? 0) });
-    const extension = vscode.extensions.getExtension<ExtensionApi>(EXTENSION_ID);
-    assert.ok(extension, `${EXTENSION_ID} is not installed`);
-    ({ services } = await extension.activate());
+    ({ services } = await activateExtension());
     await signInAs(fake.tokens.maintainer);
     // Not waiting for the git extension to find the remote: a project chosen by hand has the same key.
     await services.projects.addManual(fake.url, PROJECT_PATH);

@@ -1,8 +1,7 @@
 import * as assert from 'node:assert/strict';
 import { performance } from 'node:perf_hooks';
 import * as vscode from 'vscode';
-
-const EXTENSION_ID = 'gitlab-ci-lens.gitlab-ci-lens';
+import { EXTENSION_ID } from './session';
 
 describe('activation', () => {
   it('is installed and activates without error', async () => {

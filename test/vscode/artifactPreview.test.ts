@@ -7,25 +7,19 @@ import { execFileSync } from 'node:child_process';
 import { readFile, rm } from 'node:fs/promises';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import type { ExtensionApi } from '../../src/extension';
 import type { Job } from '../../src/gitlab/models';
 import type { DownloadedArtifacts } from '../../src/ui/artifacts/downloadArtifacts';
 import { IGNORE_EVERYTHING } from '../../src/ui/ignoredFolder';
 import type { ProjectContext, Services } from '../../src/ui/services';
 import type { ArchiveEntryNode, TreeNode } from '../../src/ui/tree/nodes';
-import { type FakeGitLab, type JobRecord, startFakeGitLab } from '../fake-gitlab';
+import type { FakeGitLab, JobRecord } from '../fake-gitlab';
 import { fakePng } from '../fake-gitlab/zips';
 import { takeScreenshot } from './screenshot';
-import { FAKE_PORT_VARIABLE, PROJECT_PATH } from './setup';
+import { messagesShownDuring, signInWithSeededBuild, signOut } from './session';
+import { labelOf } from './treeItems';
 import { waitFor } from './waitFor';
 
-const EXTENSION_ID = 'gitlab-ci-lens.gitlab-ci-lens';
 const SUMMARY = 'tests: 3, failures: 1, duration: 1.204 s\ncoverage: 81.4%\n';
-
-const labelOf = (node: TreeNode): string => {
-  const { label } = node.toTreeItem();
-  return typeof label === 'string' ? label : (label?.label ?? '');
-};
 
 describe('artifact preview and downloads kept out of Source Control', function () {
   let fake: FakeGitLab;
@@ -40,27 +34,13 @@ describe('artifact preview and downloads kept out of Source Control', function (
     execFileSync('git', ['status', '--porcelain', '--untracked-files=all', ...extra], { cwd: workspaceFolder, encoding: 'utf8' });
 
   before(async function () {
-    fake = await startFakeGitLab({ port: Number(process.env[FAKE_PORT_VARIABLE] ?? 0) });
-    const extension = vscode.extensions.getExtension<ExtensionApi>(EXTENSION_ID);
-    assert.ok(extension, `${EXTENSION_ID} is not installed`);
-    ({ services } = await extension.activate());
-    await services.accounts.add(fake.url, fake.tokens.maintainer);
-    await services.projects.addManual(fake.url, PROJECT_PATH);
-    project = await waitFor(() => services.projects.list().find((candidate) => candidate.key === `${fake.url}|${PROJECT_PATH}`), 'the project');
-    const folder = vscode.workspace.workspaceFolders?.[0];
-    assert.ok(folder, 'the suite runs with a workspace folder');
-    workspaceFolder = folder.uri.fsPath;
-    const mainPipeline = [...fake.state.pipelines.values()].find((pipeline) => pipeline.ref === 'main' && pipeline.status === 'success' && pipeline.upstreamBridgeId === null);
-    assert.ok(mainPipeline, 'the seed has a successful pipeline on main');
-    [buildRecord] = fake.state.findJobs({ pipelineId: mainPipeline.id, name: 'build' });
-    build = await (await services.gitlabFor(project)).jobs.get(PROJECT_PATH, buildRecord.id);
+    ({ fake, services, project, workspaceFolder, buildRecord, build } = await signInWithSeededBuild());
   });
 
   after(async function () {
     await vscode.commands.executeCommand('workbench.action.closeAllEditors');
     await rm(path.join(workspaceFolder, '.gitlab'), { recursive: true, force: true });
-    await services.accounts.remove(fake.url);
-    await fake.close();
+    await signOut(services, fake);
   });
 
   /** The tree's node for `entryPath` in the build job's archive, found by expanding as a user does. */
@@ -126,18 +106,7 @@ describe('artifact preview and downloads kept out of Source Control', function (
     const small = await archiveEntry('reports/summary.txt');
     // The extension's own class (the bundle's, not this suite's copy), as the tree would list a huge file.
     const huge: ArchiveEntryNode = Object.assign(Object.create(Object.getPrototypeOf(small) as object) as ArchiveEntryNode, small, { path: 'reports/huge.bin', size: 30 * 1024 * 1024 });
-    const window = vscode.window as unknown as { showWarningMessage: (message: string) => Thenable<undefined> };
-    const original = window.showWarningMessage;
-    const warnings: string[] = [];
-    window.showWarningMessage = (message: string) => {
-      warnings.push(message);
-      return Promise.resolve(undefined);
-    };
-    try {
-      assert.equal(await click(huge), undefined);
-    } finally {
-      window.showWarningMessage = original;
-    }
+    const warnings = await messagesShownDuring('showWarningMessage', async () => assert.equal(await click(huge), undefined));
     assert.equal(warnings.length, 1);
     assert.match(warnings[0], /^reports\/huge\.bin is 30(\.0)? MB, more than the 20(\.0)? MB an editor preview reads\. Download it instead\?$/);
   });

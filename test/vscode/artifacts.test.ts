@@ -5,24 +5,17 @@ import * as assert from 'node:assert/strict';
 import { readFile, rm, stat } from 'node:fs/promises';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import type { ExtensionApi } from '../../src/extension';
 import type { Job } from '../../src/gitlab/models';
 import type { DownloadedArtifacts } from '../../src/ui/artifacts/downloadArtifacts';
 import type { ProjectContext, Services } from '../../src/ui/services';
-import type { TreeNode } from '../../src/ui/tree/nodes';
-import { type FakeGitLab, type JobRecord, startFakeGitLab } from '../fake-gitlab';
+import type { FakeGitLab, JobRecord } from '../fake-gitlab';
 import { fakePng } from '../fake-gitlab/zips';
-import { FAKE_PORT_VARIABLE, PROJECT_PATH } from './setup';
+import { captureMessages, signInWithSeededBuild, signOut } from './session';
+import { PROJECT_PATH } from './setup';
+import { labelOf } from './treeItems';
 import { waitFor } from './waitFor';
 
-const EXTENSION_ID = 'gitlab-ci-lens.gitlab-ci-lens';
 const ARTIFACTS_FOLDER = path.join('.gitlab', 'artifacts', 'demo-group', 'demo-app');
-
-
-const labelOf = (node: TreeNode): string => {
-  const { label } = node.toTreeItem();
-  return typeof label === 'string' ? label : (label?.label ?? '');
-};
 
 describe('artifacts', function () {
   let fake: FakeGitLab;
@@ -35,39 +28,16 @@ describe('artifacts', function () {
   let restoreErrors: () => void;
 
   before(async function () {
-    fake = await startFakeGitLab({ port: Number(process.env[FAKE_PORT_VARIABLE] ?? 0) });
-    const extension = vscode.extensions.getExtension<ExtensionApi>(EXTENSION_ID);
-    assert.ok(extension, `${EXTENSION_ID} is not installed`);
-    ({ services } = await extension.activate());
-    await services.accounts.add(fake.url, fake.tokens.maintainer);
-    await services.projects.addManual(fake.url, PROJECT_PATH);
-    project = await waitFor(() => services.projects.list().find((candidate) => candidate.key === `${fake.url}|${PROJECT_PATH}`), 'the project');
-    const folder = vscode.workspace.workspaceFolders?.[0];
-    assert.ok(folder, 'the suite runs with a workspace folder');
-    workspaceFolder = folder.uri.fsPath;
-    const mainPipeline = [...fake.state.pipelines.values()].find((pipeline) => pipeline.ref === 'main' && pipeline.status === 'success' && pipeline.upstreamBridgeId === null);
-    assert.ok(mainPipeline, 'the seed has a successful pipeline on main');
-    [buildRecord] = fake.state.findJobs({ pipelineId: mainPipeline.id, name: 'build' });
-    build = await (await services.gitlabFor(project)).jobs.get(PROJECT_PATH, buildRecord.id);
+    ({ fake, services, project, workspaceFolder, buildRecord, build } = await signInWithSeededBuild());
   });
 
   after(async function () {
     await rm(path.join(workspaceFolder, '.gitlab'), { recursive: true, force: true });
-    await services.accounts.remove(fake.url);
-    await fake.close();
+    await signOut(services, fake);
   });
 
-  beforeEach(() => {
-    // Failures are reported as error messages: recorded here, answered at once (nobody clicks in a test).
-    errors = [];
-    const window = vscode.window as unknown as { showErrorMessage: (message: string) => Thenable<undefined> };
-    const original = window.showErrorMessage;
-    window.showErrorMessage = (message: string) => {
-      errors.push(message);
-      return Promise.resolve(undefined);
-    };
-    restoreErrors = () => (window.showErrorMessage = original);
-  });
+  // Failures are reported as error messages: recorded here, answered at once (nobody clicks in a test).
+  beforeEach(() => ({ texts: errors, restore: restoreErrors } = captureMessages('showErrorMessage')));
   afterEach(() => restoreErrors());
 
   it('lists an archive in the tree, and a folder when it is expanded', async function () {

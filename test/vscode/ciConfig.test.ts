@@ -5,13 +5,13 @@ import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { ExtensionApi } from '../../src/extension';
+import type { FakeGitLab } from '../fake-gitlab';
 import { repoRoot } from '../fake-gitlab/paths';
 import { pipelineInputsOf } from '../fake-gitlab/routes-ci-lint';
-import { type FakeGitLab, startFakeGitLab } from '../fake-gitlab';
-import { FAKE_PORT_VARIABLE, PROJECT_PATH } from './setup';
+import { signIn, signOut, waitForDetectedProject } from './session';
+import { PROJECT_PATH } from './setup';
 import { waitFor } from './waitFor';
 
-const EXTENSION_ID = 'gitlab-ci-lens.gitlab-ci-lens';
 const demoCiFile = readFileSync(path.join(repoRoot(), 'demo', 'workspace', '.gitlab-ci.yml'), 'utf8');
 
 describe('CI config in the editor', function () {
@@ -35,12 +35,8 @@ describe('CI config in the editor', function () {
 
   before(async function () {
     this.timeout(60_000);
-    fake = await startFakeGitLab({ generation: '18.2', port: Number(process.env[FAKE_PORT_VARIABLE]) });
-    const extension = vscode.extensions.getExtension<ExtensionApi>(EXTENSION_ID);
-    assert.ok(extension);
-    api = await extension.activate();
-    await api.services.accounts.add(fake.url, fake.tokens.developer);
-    await waitFor(() => api.services.projects.list().some((project) => project.projectPath === PROJECT_PATH), 'the project to be detected');
+    ({ fake, api } = await signIn('developer', '18.2'));
+    await waitForDetectedProject(api);
     editor = await vscode.window.showTextDocument(ciUri());
   });
 
@@ -48,8 +44,7 @@ describe('CI config in the editor', function () {
     this.timeout(30_000);
     await vscode.commands.executeCommand('workbench.action.files.revert');
     await vscode.commands.executeCommand('workbench.action.closeAllEditors');
-    await api.services.accounts.remove(fake.url);
-    await fake.close();
+    await signOut(api?.services, fake);
   });
 
   it('shows CI Lint errors on the lines they name while typing, and clears them once fixed', async function () {

@@ -5,7 +5,6 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import type { ExtensionApi } from '../../src/extension';
 import type { Job } from '../../src/gitlab/models';
 import { renderTraceText } from '../../src/gitlab/trace/renderer';
 import type { FollowResult } from '../../src/ui/logs/feed';
@@ -13,12 +12,11 @@ import type { FollowHandle } from '../../src/ui/logs/followedChannels';
 import { jobOutcomeLine } from '../../src/ui/logs/jobSummary';
 import type { OpenedLog } from '../../src/ui/logs/logDocuments';
 import type { ProjectContext, Services } from '../../src/ui/services';
-import { type FakeGitLab, startFakeGitLab } from '../fake-gitlab';
+import type { FakeGitLab } from '../fake-gitlab';
 import { SimulatedRunner } from '../fake-gitlab/simulated-runner';
 import { takeScreenshot } from './screenshot';
-import { FAKE_PORT_VARIABLE, PROJECT_PATH } from './setup';
-
-const EXTENSION_ID = 'gitlab-ci-lens.gitlab-ci-lens';
+import { signIn, signOut } from './session';
+import { PROJECT_PATH } from './setup';
 
 async function waitFor<T>(probe: () => T | undefined, what: string, timeoutMs = 20_000): Promise<T> {
   for (const deadline = Date.now() + timeoutMs; ; await new Promise((resolve) => setTimeout(resolve, 50))) {
@@ -35,11 +33,7 @@ describe('job logs', function () {
   let runner: SimulatedRunner;
 
   before(async function () {
-    fake = await startFakeGitLab({ port: Number(process.env[FAKE_PORT_VARIABLE] ?? 0) });
-    const extension = vscode.extensions.getExtension<ExtensionApi>(EXTENSION_ID);
-    assert.ok(extension, `${EXTENSION_ID} is not installed`);
-    ({ services } = await extension.activate());
-    await services.accounts.add(fake.url, fake.tokens.maintainer);
+    ({ fake, api: { services } } = await signIn('maintainer'));
     project = { key: `${fake.url}|${PROJECT_PATH}`, instanceUrl: fake.url, projectPath: PROJECT_PATH };
     // Quickest polls the settings allow, so a follow sees the log grow in several steps.
     await vscode.workspace.getConfiguration('gitlabCiLens').update('log.pollMinSeconds', 0.5, vscode.ConfigurationTarget.Global);
@@ -53,8 +47,7 @@ describe('job logs', function () {
     }
     await runner.stop();
     await vscode.commands.executeCommand('workbench.action.closeAllEditors');
-    await services.accounts.remove(fake.url);
-    await fake.close();
+    await signOut(services, fake);
   });
 
   /** Jobs of a pipeline of their own, pending until the runner takes them; nothing else waits for the runner. */

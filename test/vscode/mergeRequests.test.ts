@@ -8,15 +8,15 @@ import type { ExtensionApi } from '../../src/extension';
 import type { PipelineDetail } from '../../src/gitlab/models';
 import type { ProjectContext } from '../../src/ui/services';
 import type { TreeNode } from '../../src/ui/tree/nodes';
-import { type FakeGitLab, startFakeGitLab } from '../fake-gitlab';
+import type { FakeGitLab } from '../fake-gitlab';
 import { takeScreenshot } from './screenshot';
-import { FAKE_PORT_VARIABLE, PROJECT_PATH } from './setup';
+import { signIn, signOut } from './session';
+import { PROJECT_PATH } from './setup';
+import { labelOf } from './treeItems';
 import { waitFor } from './waitFor';
 
-const EXTENSION_ID = 'gitlab-ci-lens.gitlab-ci-lens';
 const STOREFRONT = 'demo-group/storefront';
 const MR_BRANCH = 'feature/checkout';
-
 
 describe('merge request pipelines in the tree and the status bar', function () {
   let fake: FakeGitLab;
@@ -24,10 +24,6 @@ describe('merge request pipelines in the tree and the status bar', function () {
   const folder = () => vscode.workspace.workspaceFolders?.[0]?.uri.fsPath ?? assert.fail('a workspace folder');
   const git = (...args: string[]) => execFileSync('git', args, { cwd: folder(), stdio: 'pipe' });
   const remoteOf = (projectPath: string) => `${fake.url}/${projectPath}.git`;
-  const labelOf = (node: TreeNode) => {
-    const { label } = node.toTreeItem();
-    return typeof label === 'string' ? label : (label?.label ?? '');
-  };
   const detected = (projectPath: string, branch: string) => () =>
     api.services.projects.list().find((project) => project.projectPath === projectPath && project.branch === branch && project.repositoryRoot !== undefined);
   const switchTo = async (projectPath: string, branch: string): Promise<ProjectContext> => {
@@ -44,11 +40,7 @@ describe('merge request pipelines in the tree and the status bar', function () {
 
   before(async function () {
     this.timeout(60_000);
-    fake = await startFakeGitLab({ generation: '18.2', port: Number(process.env[FAKE_PORT_VARIABLE]) });
-    const extension = vscode.extensions.getExtension<ExtensionApi>(EXTENSION_ID);
-    assert.ok(extension);
-    api = await extension.activate();
-    await api.services.accounts.add(fake.url, fake.tokens.developer);
+    ({ fake, api } = await signIn('developer', '18.2'));
     git('remote', 'set-url', 'origin', remoteOf(STOREFRONT));
     git('checkout', '-q', '-b', MR_BRANCH);
   });
@@ -59,8 +51,7 @@ describe('merge request pipelines in the tree and the status bar', function () {
     git('branch', '-q', '-D', MR_BRANCH);
     git('remote', 'set-url', 'origin', remoteOf(PROJECT_PATH));
     await switchTo(PROJECT_PATH, 'main');
-    await api.services.accounts.remove(fake.url);
-    await fake.close();
+    await signOut(api?.services, fake);
   });
 
   it('shows the merge request\'s head pipeline as the current one, labelled !iid and title, and the MR\'s pipelines among recent ones', async function () {

@@ -5,10 +5,10 @@ import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import type { ExtensionApi } from '../../src/extension';
 import { type AuthenticatingProxy, type HttpsFakeGitLab, loadTestCertificates, startAuthenticatingProxy, startHttpsFakeGitLab } from '../gitlab/network/corporateNetwork';
+import { activateExtension, messagesShownDuring } from './session';
 import { FAKE_PORT_VARIABLE, PROJECT_PATH, TEST_CA_VARIABLE } from './setup';
 import { waitFor } from './waitFor';
 
-const EXTENSION_ID = 'gitlab-ci-lens.gitlab-ci-lens';
 const PROXY_SETTINGS = ['proxy', 'proxyAuthorization'] as const;
 
 describe('corporate network: system CA and an authenticating proxy', function () {
@@ -24,9 +24,7 @@ describe('corporate network: system CA and an authenticating proxy', function ()
     // The remote of the workspace names 127.0.0.1:port: GitLab answers there over HTTPS this time.
     gitlab = await startHttpsFakeGitLab(loadTestCertificates(certificateDirectory), {}, port);
     proxy = await startAuthenticatingProxy();
-    const extension = vscode.extensions.getExtension<ExtensionApi>(EXTENSION_ID);
-    assert.ok(extension);
-    api = await extension.activate();
+    api = await activateExtension();
   });
 
   after(async function () {
@@ -38,18 +36,7 @@ describe('corporate network: system CA and an authenticating proxy', function ()
 
   it('says the proxy asks for credentials, and which setting takes them', async function () {
     await http().update('proxy', proxy.url, vscode.ConfigurationTarget.Global);
-    const shown: string[] = [];
-    const window = vscode.window as unknown as { showErrorMessage: (message: string) => Thenable<undefined> };
-    const original = window.showErrorMessage;
-    window.showErrorMessage = (message: string) => {
-      shown.push(message);
-      return Promise.resolve(undefined);
-    };
-    try {
-      await vscode.commands.executeCommand('gitlabCiLens.addAccount', { instanceUrl: gitlab.url, token: gitlab.fake.tokens.maintainer });
-    } finally {
-      window.showErrorMessage = original;
-    }
+    const shown = await messagesShownDuring('showErrorMessage', () => vscode.commands.executeCommand('gitlabCiLens.addAccount', { instanceUrl: gitlab.url, token: gitlab.fake.tokens.maintainer }));
     assert.equal(shown.length, 1);
     assert.match(shown[0], /the proxy at http:\/\/127\.0\.0\.1:\d+ asks for credentials \(407\): set http\.proxyAuthorization/);
     assert.equal(gitlab.fake.requests.length, 0, 'nothing reached GitLab');

@@ -7,30 +7,13 @@ import { type Socket, createServer as createTcpServer } from 'node:net';
 import * as vscode from 'vscode';
 import type { ExtensionApi } from '../../src/extension';
 import type { TreeNode } from '../../src/ui/tree/nodes';
-import { type FakeGitLab, startFakeGitLab } from '../fake-gitlab';
-import { FAKE_PORT_VARIABLE, PROJECT_PATH } from './setup';
+import type { FakeGitLab } from '../fake-gitlab';
+import { activateExtension, messagesShownDuring, signOut, startWorkspaceFakeGitLab } from './session';
+import { PROJECT_PATH } from './setup';
+import { labelOf } from './treeItems';
 import { waitFor } from './waitFor';
 
-const EXTENSION_ID = 'gitlab-ci-lens.gitlab-ci-lens';
 const SOME_TOKEN = 'glpat-papercuts-test-token';
-
-
-/** Runs `action` while recording the error messages shown (and answering none). */
-async function errorsShownDuring(action: () => Thenable<unknown>): Promise<string[]> {
-  const shown: string[] = [];
-  const window = vscode.window as unknown as { showErrorMessage: (message: string) => Thenable<undefined> };
-  const original = window.showErrorMessage;
-  window.showErrorMessage = (message: string) => {
-    shown.push(message);
-    return Promise.resolve(undefined);
-  };
-  try {
-    await action();
-  } finally {
-    window.showErrorMessage = original;
-  }
-  return shown;
-}
 
 function listen(server: Server | ReturnType<typeof createTcpServer>): Promise<string> {
   return new Promise((resolve) => {
@@ -46,27 +29,18 @@ describe('what a new user hit', function () {
   let api: ExtensionApi;
 
   before(async function () {
-    const port = Number(process.env[FAKE_PORT_VARIABLE]);
-    assert.ok(port, `${FAKE_PORT_VARIABLE} is set by the setup hook`);
-    fake = await startFakeGitLab({ port, generation: '18.2' });
-    const extension = vscode.extensions.getExtension<ExtensionApi>(EXTENSION_ID);
-    assert.ok(extension);
-    api = await extension.activate();
+    fake = await startWorkspaceFakeGitLab('18.2');
+    api = await activateExtension();
     await vscode.commands.executeCommand('gitlabCiLens.addAccount', { instanceUrl: fake.url, token: fake.tokens.maintainer });
     await vscode.commands.executeCommand('workbench.view.extension.gitlabCiLens');
   });
 
   after(async function () {
     await vscode.commands.executeCommand('gitlabCiLens.clearPipelineFilter');
-    if (api && fake) await api.services.accounts.remove(fake.url);
-    await fake?.close();
+    await signOut(api?.services, fake);
   });
 
   const tree = () => api.services.tree;
-  const labelOf = (node: TreeNode) => {
-    const { label } = node.toTreeItem();
-    return typeof label === 'string' ? label : (label?.label ?? '');
-  };
   const project = () => waitFor(() => api.services.projects.list().find((candidate) => candidate.projectPath === PROJECT_PATH && candidate.repositoryRoot !== undefined), 'the project');
   const pipelineRows = async () => (await tree().getChildren()).filter((node) => node.kind === 'pipeline');
 
@@ -76,7 +50,7 @@ describe('what a new user hit', function () {
     const silent = createTcpServer((socket) => sockets.push(socket)); // accepts, reads, never answers
     const url = await listen(silent);
     try {
-      const shown = await errorsShownDuring(() => vscode.commands.executeCommand('gitlabCiLens.addAccount', { instanceUrl: url, token: SOME_TOKEN }));
+      const shown = await messagesShownDuring('showErrorMessage', () => vscode.commands.executeCommand('gitlabCiLens.addAccount', { instanceUrl: url, token: SOME_TOKEN }));
       assert.equal(sockets.length, 1, 'one attempt, not four of 30 s each');
       assert.equal(shown.length, 1);
       assert.match(shown[0], /did not answer in time/);
@@ -91,7 +65,7 @@ describe('what a new user hit', function () {
     const notGitLab = createServer((_request, response) => response.writeHead(404, { 'content-type': 'text/html' }).end('<h1>Not Found</h1>'));
     const url = await listen(notGitLab);
     try {
-      const shown = await errorsShownDuring(() => vscode.commands.executeCommand('gitlabCiLens.addAccount', { instanceUrl: url, token: SOME_TOKEN }));
+      const shown = await messagesShownDuring('showErrorMessage', () => vscode.commands.executeCommand('gitlabCiLens.addAccount', { instanceUrl: url, token: SOME_TOKEN }));
       assert.equal(shown.length, 1);
       assert.match(shown[0], /does not look like a GitLab instance/);
       assert.doesNotMatch(shown[0], /it is gone/);

@@ -6,15 +6,13 @@ import * as vscode from 'vscode';
 import type { ExtensionApi } from '../../src/extension';
 import { isFinished } from '../../src/gitlab/models';
 import type { ProjectContext } from '../../src/ui/services';
-import type { TreeNode } from '../../src/ui/tree/nodes';
-import { type FakeGitLab, startFakeGitLab } from '../fake-gitlab';
+import type { FakeGitLab } from '../fake-gitlab';
 import { SimulatedRunner } from '../fake-gitlab/simulated-runner';
 import { takeScreenshot } from './screenshot';
-import { FAKE_PORT_VARIABLE, PROJECT_PATH } from './setup';
+import { activateExtension, messagesShownDuring, signOut, startWorkspaceFakeGitLab } from './session';
+import { PROJECT_PATH } from './setup';
+import { descriptionOf, labelOf } from './treeItems';
 import { waitFor } from './waitFor';
-
-const EXTENSION_ID = 'gitlab-ci-lens.gitlab-ci-lens';
-
 
 describe('pipelines tree, status bar and account', function () {
   let fake: FakeGitLab;
@@ -22,26 +20,16 @@ describe('pipelines tree, status bar and account', function () {
   let runner: SimulatedRunner | undefined;
 
   before(async function () {
-    const port = Number(process.env[FAKE_PORT_VARIABLE]);
-    assert.ok(port, `${FAKE_PORT_VARIABLE} is set by the setup hook (VSCODE_TEST_SETUP=out/test/vscode/setup.js)`);
-    fake = await startFakeGitLab({ port });
-    const extension = vscode.extensions.getExtension<ExtensionApi>(EXTENSION_ID);
-    assert.ok(extension);
-    api = await extension.activate();
+    fake = await startWorkspaceFakeGitLab();
+    api = await activateExtension();
   });
 
   after(async function () {
     await runner?.stop();
-    if (api && fake) await api.services.accounts.remove(fake.url);
-    await fake?.close();
+    await signOut(api?.services, fake);
   });
 
   const tree = () => api.services.tree;
-  const labelOf = (node: TreeNode) => {
-    const { label } = node.toTreeItem();
-    return typeof label === 'string' ? label : (label?.label ?? '');
-  };
-  const descriptionOf = (node: TreeNode) => String(node.toTreeItem().description ?? '');
   const detectedProject = () => api.services.projects.list().find((project) => project.projectPath === PROJECT_PATH && project.repositoryRoot !== undefined);
 
   it('signs in with the token kept in SecretStorage only', async function () {
@@ -60,18 +48,7 @@ describe('pipelines tree, status bar and account', function () {
   });
 
   it('refuses a bad token with a message that says what to do', async function () {
-    const shown: string[] = [];
-    const window = vscode.window as unknown as { showErrorMessage: (message: string) => Thenable<undefined> };
-    const original = window.showErrorMessage;
-    window.showErrorMessage = (message: string) => {
-      shown.push(message);
-      return Promise.resolve(undefined);
-    };
-    try {
-      await vscode.commands.executeCommand('gitlabCiLens.addAccount', { instanceUrl: fake.url, token: fake.tokens.expired });
-    } finally {
-      window.showErrorMessage = original;
-    }
+    const shown = await messagesShownDuring('showErrorMessage', () => vscode.commands.executeCommand('gitlabCiLens.addAccount', { instanceUrl: fake.url, token: fake.tokens.expired }));
     assert.equal(shown.length, 1);
     assert.match(shown[0], /expired or was revoked\. Sign in again/);
     assert.equal(await api.services.context.secrets.get(`gitlabCiLens.token:${fake.url}`), fake.tokens.maintainer, 'the good token stays');

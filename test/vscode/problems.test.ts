@@ -5,17 +5,16 @@ import * as assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import type { ExtensionApi } from '../../src/extension';
 import type { Job } from '../../src/gitlab/models';
 import type { OpenedLog } from '../../src/ui/logs/logDocuments';
 import type { ProjectContext, Services } from '../../src/ui/services';
-import { type FakeGitLab, startFakeGitLab } from '../fake-gitlab';
+import type { FakeGitLab } from '../fake-gitlab';
 import { demoLintLog } from '../fake-gitlab/demo-logs';
 import { takeScreenshot } from './screenshot';
-import { FAKE_PORT_VARIABLE, PROJECT_PATH } from './setup';
+import { signIn, signOut } from './session';
+import { PROJECT_PATH } from './setup';
 import { waitFor } from './waitFor';
 
-const EXTENSION_ID = 'gitlab-ci-lens.gitlab-ci-lens';
 const DEMO_SOURCES = path.resolve(__dirname, '..', '..', '..', 'demo', 'workspace', 'src');
 
 describe('CI problems and log navigation', function () {
@@ -25,11 +24,7 @@ describe('CI problems and log navigation', function () {
   let folder: vscode.Uri;
 
   before(async function () {
-    fake = await startFakeGitLab({ port: Number(process.env[FAKE_PORT_VARIABLE] ?? 0) });
-    const extension = vscode.extensions.getExtension<ExtensionApi>(EXTENSION_ID);
-    assert.ok(extension, `${EXTENSION_ID} is not installed`);
-    ({ services } = await extension.activate());
-    await services.accounts.add(fake.url, fake.tokens.maintainer);
+    ({ fake, api: { services } } = await signIn('maintainer'));
     project = { key: `${fake.url}|${PROJECT_PATH}`, instanceUrl: fake.url, projectPath: PROJECT_PATH };
     folder = vscode.workspace.workspaceFolders?.[0]?.uri ?? assert.fail('no workspace folder');
     // The demo's sources, which the failing job's log points into.
@@ -39,8 +34,7 @@ describe('CI problems and log navigation', function () {
   after(async function () {
     await vscode.commands.executeCommand('workbench.action.closeAllEditors');
     await vscode.workspace.fs.delete(vscode.Uri.joinPath(folder, 'src'), { recursive: true });
-    await services.accounts.remove(fake.url);
-    await fake.close();
+    await signOut(services, fake);
   });
 
   /** A new pipeline on main whose `lint` job ends as asked (failing with the demo's lint log), `unit` passing. */

@@ -4,11 +4,11 @@
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import type { ExtensionApi } from '../../src/extension';
-import { type FakeGitLab, startFakeGitLab } from '../fake-gitlab';
-import { FAKE_PORT_VARIABLE, PROJECT_PATH } from './setup';
+import type { FakeGitLab } from '../fake-gitlab';
+import { signIn, signOut } from './session';
+import { PROJECT_PATH } from './setup';
 import { waitFor } from './waitFor';
 
-const EXTENSION_ID = 'gitlab-ci-lens.gitlab-ci-lens';
 const REFRESHES = 10;
 
 describe('refresh cost and tree size', function () {
@@ -17,17 +17,12 @@ describe('refresh cost and tree size', function () {
 
   before(async function () {
     this.timeout(60_000);
-    fake = await startFakeGitLab({ generation: '18.2', port: Number(process.env[FAKE_PORT_VARIABLE]) });
-    const extension = vscode.extensions.getExtension<ExtensionApi>(EXTENSION_ID);
-    assert.ok(extension);
-    api = await extension.activate();
-    await api.services.accounts.add(fake.url, fake.tokens.developer);
+    ({ fake, api } = await signIn('developer', '18.2'));
   });
 
   after(async function () {
     this.timeout(30_000);
-    await api.services.accounts.remove(fake.url);
-    await fake.close();
+    await signOut(api?.services, fake);
   });
 
   it('holds no more tree nodes after many refreshes of a running 300-job pipeline, and fetches no finished job again', async function () {

@@ -9,9 +9,9 @@ import type { OpenedLog } from '../../src/ui/logs/logDocuments';
 import type { RunnersTreeNode } from '../../src/ui/runners/provider';
 import { type FakeGitLab, startFakeGitLab } from '../fake-gitlab';
 import { takeScreenshot } from './screenshot';
+import { activateExtension } from './session';
 import { FAKE_PORT_VARIABLE, PROJECT_PATH } from './setup';
-
-const EXTENSION_ID = 'gitlab-ci-lens.gitlab-ci-lens';
+import { descriptionOf, labelOf } from './treeItems';
 
 type ShowMessage = (message: string, ...rest: unknown[]) => Thenable<string | undefined>;
 
@@ -35,11 +35,6 @@ describe('runners view', function () {
   let fake: FakeGitLab;
   let api: ExtensionApi;
 
-  const labelOf = (node: RunnersTreeNode) => {
-    const { label } = node.toTreeItem();
-    return typeof label === 'string' ? label : (label?.label ?? '');
-  };
-  const descriptionOf = (node: RunnersTreeNode) => String(node.toTreeItem().description ?? '');
   const iconOf = (node: RunnersTreeNode) => (node.toTreeItem().iconPath as vscode.ThemeIcon).id;
   const roots = () => api.runners.getChildren();
   async function runnerRow(id: number): Promise<RunnersTreeNode> {
@@ -51,9 +46,7 @@ describe('runners view', function () {
 
   before(async function () {
     fake = await startFakeGitLab({ generation: '18.2', port: Number(process.env[FAKE_PORT_VARIABLE] ?? 0) });
-    const extension = vscode.extensions.getExtension<ExtensionApi>(EXTENSION_ID);
-    assert.ok(extension, `${EXTENSION_ID} is not installed`);
-    api = await extension.activate();
+    api = await activateExtension();
     await api.services.accounts.add(fake.url, fake.tokens.maintainer);
     await api.services.projects.addManual(fake.url, PROJECT_PATH);
     assert.ok(api.services.projects.list().length >= 1);

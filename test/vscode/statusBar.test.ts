@@ -5,11 +5,11 @@ import { execFileSync } from 'node:child_process';
 import * as vscode from 'vscode';
 import type { ExtensionApi } from '../../src/extension';
 import type { PipelineTemplate } from '../fake-gitlab/model';
-import { type FakeGitLab, startFakeGitLab } from '../fake-gitlab';
-import { FAKE_PORT_VARIABLE, PROJECT_PATH } from './setup';
+import type { FakeGitLab } from '../fake-gitlab';
+import { type CapturedMessages, captureMessages, signIn, signOut } from './session';
+import { PROJECT_PATH } from './setup';
 import { waitFor } from './waitFor';
 
-const EXTENSION_ID = 'gitlab-ci-lens.gitlab-ci-lens';
 const LOADING = '$(loading~spin) Pipeline…';
 /** One build job and one trigger job: "0/2" only when the trigger job counts. */
 const BUILD_AND_TRIGGER: PipelineTemplate = {
@@ -20,25 +20,10 @@ const BUILD_AND_TRIGGER: PipelineTemplate = {
   ],
 };
 
-
-/** Records the information and error messages shown, and answers none of them. */
-function captureMessages(): { texts: string[]; restore(): void } {
-  const window = vscode.window as unknown as Record<'showInformationMessage' | 'showErrorMessage', (message: string) => Thenable<undefined>>;
-  const originals = { showInformationMessage: window.showInformationMessage, showErrorMessage: window.showErrorMessage };
-  const texts: string[] = [];
-  for (const name of ['showInformationMessage', 'showErrorMessage'] as const) {
-    window[name] = (message: string) => {
-      texts.push(message);
-      return Promise.resolve(undefined);
-    };
-  }
-  return { texts, restore: () => Object.assign(window, originals) };
-}
-
 describe('status bar', function () {
   let fake: FakeGitLab;
   let api: ExtensionApi;
-  let captured: ReturnType<typeof captureMessages>;
+  let captured: CapturedMessages;
   const folder = () => vscode.workspace.workspaceFolders?.[0]?.uri.fsPath ?? assert.fail('a workspace folder');
   const pointOriginAt = async (projectPath: string) => {
     execFileSync('git', ['remote', 'set-url', 'origin', `${fake.url}/${projectPath}.git`], { cwd: folder(), stdio: 'pipe' });
@@ -49,19 +34,14 @@ describe('status bar', function () {
 
   before(async function () {
     this.timeout(60_000);
-    fake = await startFakeGitLab({ generation: '18.2', port: Number(process.env[FAKE_PORT_VARIABLE]) });
-    const extension = vscode.extensions.getExtension<ExtensionApi>(EXTENSION_ID);
-    assert.ok(extension);
-    api = await extension.activate();
-    await api.services.accounts.add(fake.url, fake.tokens.developer);
-    captured = captureMessages();
+    ({ fake, api } = await signIn('developer', '18.2'));
+    captured = captureMessages('showInformationMessage', 'showErrorMessage');
   });
 
   after(async function () {
     this.timeout(30_000);
     captured.restore();
-    await api.services.accounts.remove(fake.url);
-    await fake.close();
+    await signOut(api?.services, fake);
   });
 
   it('counts a trigger job in "running n/m" and announces the end in plain words', async function () {

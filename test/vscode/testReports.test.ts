@@ -10,15 +10,16 @@ import * as vscode from 'vscode';
 import type { ExtensionApi } from '../../src/extension';
 import type { ContributedNode, TreeNode } from '../../src/ui/tree/nodes';
 import type { TestCaseNode } from '../../src/ui/tests/nodes';
-import { type FakeGitLab, startFakeGitLab } from '../fake-gitlab';
+import type { FakeGitLab } from '../fake-gitlab';
 import { demoJunitReport } from '../fake-gitlab/demo-junit';
 import { SimulatedRunner } from '../fake-gitlab/simulated-runner';
 import { runJobOf } from '../gitlab/tests/junitFixtures';
 import { takeScreenshot } from './screenshot';
-import { FAKE_PORT_VARIABLE, PROJECT_PATH } from './setup';
+import { activateExtension, signOut, startWorkspaceFakeGitLab } from './session';
+import { PROJECT_PATH } from './setup';
+import { labelOf } from './treeItems';
 import { waitFor } from './waitFor';
 
-const EXTENSION_ID = 'gitlab-ci-lens.gitlab-ci-lens';
 const DEMO_FILES = ['src/cart.ts', 'test/cart.test.ts'];
 const REPO_ROOT = path.resolve(__dirname, '..', '..', '..');
 
@@ -32,10 +33,8 @@ describe('test reports: tree, Test Explorer, Go to Test', function () {
 
   before(async function () {
     this.timeout(120_000);
-    fake = await startFakeGitLab({ port: Number(process.env[FAKE_PORT_VARIABLE]) });
-    const extension = vscode.extensions.getExtension<ExtensionApi>(EXTENSION_ID);
-    assert.ok(extension);
-    api = await extension.activate();
+    fake = await startWorkspaceFakeGitLab();
+    api = await activateExtension();
     for (const file of DEMO_FILES) {
       mkdirSync(path.dirname(path.join(workspaceRoot(), file)), { recursive: true });
       writeFileSync(path.join(workspaceRoot(), file), readFileSync(path.join(REPO_ROOT, 'demo', 'workspace', file)));
@@ -59,16 +58,11 @@ describe('test reports: tree, Test Explorer, Go to Test', function () {
 
   after(async function () {
     await runner?.stop();
-    if (api && fake) await api.services.accounts.remove(fake.url);
-    await fake?.close();
+    await signOut(api?.services, fake);
     for (const file of DEMO_FILES) rmSync(path.join(workspaceRoot(), file), { force: true });
   });
 
   const tree = () => api.services.tree;
-  const labelOf = (node: TreeNode) => {
-    const { label } = node.toTreeItem();
-    return typeof label === 'string' ? label : (label?.label ?? '');
-  };
   const contributed = (nodes: TreeNode[]) => nodes.filter((node): node is ContributedNode => node.kind === 'contributed');
 
   async function testsNode(): Promise<ContributedNode> {

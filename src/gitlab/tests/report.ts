@@ -1,6 +1,6 @@
 import { type GitLabClient, projectPath } from '../client';
 import type { ProjectRef } from '../models';
-import type { TestCase, TestCaseResponse, TestCounts, TestReport, TestReportResponse, TestStatus, TestSuite } from './types';
+import type { TestCase, TestCaseResponse, TestCounts, TestCountsResponse, TestReport, TestReportResponse, TestStatus, TestSuite } from './types';
 
 /** Characters of a case's output kept: the message and the top of its stack trace, where the cause is. */
 export const MAX_OUTPUT_CHARS = 16 * 1024;
@@ -109,7 +109,7 @@ function statusOf(status: unknown): TestStatus {
   return status === 'failed' || status === 'error' || status === 'success' ? status : 'skipped';
 }
 
-function countsOf(suite: TestSuiteLike, cases: TestCaseResponse[]): TestCounts {
+function countsOf(suite: TestCountsResponse, cases: TestCaseResponse[]): TestCounts {
   // GitLab's own counts are the truth (the cases may be cut); the cases fill in when counts are missing.
   const fromCases = (status: TestStatus) => cases.filter((testCase) => statusOf(testCase.status) === status).length;
   const pick = (value: unknown, status: TestStatus) => (typeof value === 'number' ? count(value) : fromCases(status));
@@ -121,8 +121,6 @@ function countsOf(suite: TestSuiteLike, cases: TestCaseResponse[]): TestCounts {
   };
   return { ...counts, total: counts.success + counts.failed + counts.skipped + counts.error };
 }
-
-type TestSuiteLike = Pick<NonNullable<TestReportResponse['test_suites']>[number], 'success_count' | 'failed_count' | 'skipped_count' | 'error_count'>;
 
 export function emptyCounts(): TestCounts {
   return { total: 0, success: 0, failed: 0, skipped: 0, error: 0 };

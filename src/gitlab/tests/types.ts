@@ -1,22 +1,20 @@
-/** What GitLab answers to `GET .../pipelines/:id/test_report` (FACTS.md). Any field may be missing or odd. */
-export interface TestReportResponse {
+/** The time and counts GitLab gives for a whole report and for each of its suites alike. */
+export interface TestCountsResponse {
   total_time?: number;
   total_count?: number;
   success_count?: number;
   failed_count?: number;
   skipped_count?: number;
   error_count?: number;
+}
+
+/** What GitLab answers to `GET .../pipelines/:id/test_report` (FACTS.md). Any field may be missing or odd. */
+export interface TestReportResponse extends TestCountsResponse {
   test_suites?: TestSuiteResponse[];
 }
 
-export interface TestSuiteResponse {
+export interface TestSuiteResponse extends TestCountsResponse {
   name?: string;
-  total_time?: number;
-  total_count?: number;
-  success_count?: number;
-  failed_count?: number;
-  skipped_count?: number;
-  error_count?: number;
   suite_error?: string | null;
   test_cases?: TestCaseResponse[];
 }
