@@ -17,10 +17,12 @@ const STEPS = 5;
 
 /**
  * Starts the demo. `port` is code-server's (0 picks a free one); `gitlabPort` the fake GitLab's (0: a free
- * one); `label` prefixes the progress lines. Resolves to { workbenchUrl, serverUrl, gitlabUrl, workspace,
- * runDir, stop }; stop() ends code-server, the runner and the fake GitLab.
+ * one); `label` prefixes the progress lines; `failFirst` makes the first pipeline it starts the failing one
+ * (then every other, as always); `settings` add user settings. Resolves to { workbenchUrl, serverUrl, gitlabUrl, workspace, runDir,
+ * holdPipelines, stop }: holdPipelines() starts no more pipelines (the screen stops changing once the running
+ * ones are done); stop() ends code-server, the runner and the fake GitLab.
  */
-export async function startDemo({ port = 0, gitlabPort = 0, label = 'demo' } = {}) {
+export async function startDemo({ port = 0, gitlabPort = 0, label = 'demo', failFirst = false, settings = {} } = {}) {
   let step = 0;
   /** Runs one slow step between a line saying what it does and one saying how long it took. */
   async function progress(what, work) {
@@ -56,7 +58,7 @@ export async function startDemo({ port = 0, gitlabPort = 0, label = 'demo' } = {
   const { startFakeGitLab, SimulatedRunner, demoJobLog, demoJunitReport } = require(fakeBundle);
 
   const fake = await progress('Starting the fake GitLab and its runner', () => startFakeGitLab({ port: gitlabPort }));
-  let pipelinesStarted = 0;
+  let pipelinesStarted = failFirst ? 1 : 0;
   const runner = new SimulatedRunner({
     instanceUrl: fake.url,
     runnerToken: fake.tokens.runner,
@@ -103,7 +105,7 @@ export async function startDemo({ port = 0, gitlabPort = 0, label = 'demo' } = {
       workspace,
       port: port || (await findFreePort()),
       installExtension: true,
-      settings: { 'workbench.colorTheme': 'Default Dark Modern', 'gitlabCiLens.refresh.activeIntervalSeconds': 3 },
+      settings: { 'workbench.colorTheme': 'Default Dark Modern', 'gitlabCiLens.refresh.activeIntervalSeconds': 3, ...settings },
       // Signs the extension in on start; the token then lives in VS Code's SecretStorage like any other.
       env: { GITLAB_CI_LENS_INSTANCE_URL: fake.url, GITLAB_CI_LENS_TOKEN: fake.tokens.maintainer },
     }),
@@ -116,6 +118,7 @@ export async function startDemo({ port = 0, gitlabPort = 0, label = 'demo' } = {
     gitlabUrl: fake.url,
     workspace,
     runDir,
+    holdPipelines: () => clearInterval(keepBusy),
     stop() {
       stopped ??= (async () => {
         clearInterval(keepBusy);
