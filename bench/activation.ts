@@ -9,8 +9,8 @@ import { loadCodeServerModule, runSession } from './vscode/session';
 
 const DIST = join(__dirname, '../../dist');
 // extension.js is what activation loads; http.js (undici) and the parser's compressed WebAssembly beside it
-// are loaded with the first request. All count.
-const BUNDLES = ['extension.js', 'http.js', 'llhttp.wasm.br'];
+// are loaded with the first request, yaml.js (the YAML parser) when a CI file is first parsed. All count.
+const BUNDLES = ['extension.js', 'http.js', 'llhttp.wasm.br', 'yaml.js'];
 const BUNDLE_GOAL_BYTES = 300_000;
 const ACTIVATION_GOAL_MS = 20;
 const ACTIVATION_RUNS = 5;
@@ -36,7 +36,7 @@ export async function runActivationBench(log: (line: string) => void): Promise<S
   const ms = (values: number[]) => values.map((value) => value.toFixed(1)).join(', ');
   const rows: ResultRow[] = [
     {
-      measure: 'Bundle size, minified (npm run build:release): dist/extension.js, and dist/http.js (undici) with its llhttp.wasm.br that it loads with the first request',
+      measure: 'Bundle size, minified (npm run build:release): dist/extension.js, dist/http.js (undici) with its llhttp.wasm.br that it loads with the first request, and dist/yaml.js that it loads with the first CI file',
       ratio: `${ratio(bundleBytes, BUNDLE_GOAL_BYTES)} of the goal`,
       ours: `${bundleBytes.toLocaleString('en')} B (${formatBytes(bundleBytes)}): ${sizes.map(({ name, bytes }) => `${name} ${bytes.toLocaleString('en')} B`).join(' + ')}`,
       baseline: '300 KB goal',

@@ -9,7 +9,9 @@ const watch = process.argv.includes('--watch');
 
 // http: undici, which the client requires from beside itself with its first request (src/gitlab/http.ts),
 // kept out of the other bundles so that activation does not compile it.
-const entryPoints = { extension: 'src/extension.ts', http: 'src/gitlab/http.ts' };
+// yaml: the YAML parser, which the CI-file features require from beside themselves when a CI file is first
+// parsed (src/gitlab/ciConfig/yamlLib.ts), kept out for the same reason.
+const entryPoints = { extension: 'src/extension.ts', http: 'src/gitlab/http.ts', yaml: 'src/gitlab/ciConfig/yaml.ts' };
 if (existsSync('src/mcp/main.ts')) entryPoints.mcp = 'src/mcp/main.ts';
 
 /**

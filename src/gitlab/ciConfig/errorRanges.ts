@@ -1,4 +1,5 @@
-import { type Node, type Pair, isMap, isPair, isScalar, visit } from 'yaml';
+import type { Node, Pair } from 'yaml';
+import { yaml } from './yamlLib';
 import type { CiSource, SourceRange } from './source';
 
 /** Words GitLab puts first that are not keys of the file: `jobs:build ...` names the job `build` at the root. */
@@ -50,7 +51,7 @@ function jobMessageRange(source: CiSource, message: string): SourceRange | undef
     if (!found?.[1]) continue;
     const job = rootPair(source, found[1]);
     if (!job) continue;
-    const inner = key && isMap(job.value) ? pairOf(job.value, key) : undefined;
+    const inner = key && yaml().isMap(job.value) ? pairOf(job.value, key) : undefined;
     const value = inner && found[2] ? scalarIn(inner.value as Node, found[2].trim()) : undefined;
     return nodeRange(source, value ?? inner?.key ?? job.key);
   }
@@ -64,7 +65,7 @@ function keyPathRange(source: CiSource, message: string): SourceRange | undefine
     const resolved = resolveKeyPath(source, message.slice(0, end));
     if (!resolved) continue;
     const unknown = /contains unknown keys: ([^,\s]+)/.exec(message.slice(end))?.[1];
-    const unknownPair = unknown && isMap(resolved.value) ? pairOf(resolved.value, unknown) : undefined;
+    const unknownPair = unknown && yaml().isMap(resolved.value) ? pairOf(resolved.value, unknown) : undefined;
     const key = unknownPair?.key ?? resolved.key;
     if (key) return nodeRange(source, key);
   }
@@ -92,7 +93,7 @@ function resolveKeyPath(source: CiSource, path: string): { key?: unknown; value:
   const segments = path.split(':');
   let index = VIRTUAL_ROOTS.has(segments[0] ?? '') ? 1 : 0;
   let found: { key?: unknown; value: unknown } = { value: source.configDocument?.contents };
-  while (index < segments.length && isMap(found.value)) {
+  while (index < segments.length && yaml().isMap(found.value)) {
     const map = found.value;
     let end = segments.length;
     let pair: Pair | undefined;
@@ -106,23 +107,23 @@ function resolveKeyPath(source: CiSource, path: string): { key?: unknown; value:
 
 function rootPair(source: CiSource, key: string): Pair | undefined {
   const root = source.configDocument?.contents;
-  return isMap(root) ? pairOf(root, key) : undefined;
+  return yaml().isMap(root) ? pairOf(root, key) : undefined;
 }
 
 function pairOf(map: { items: unknown[] }, key: string): Pair | undefined {
-  return map.items.find((item): item is Pair => isPair(item) && isScalar(item.key) && String(item.key.value) === key);
+  return map.items.find((item): item is Pair => yaml().isPair(item) && yaml().isScalar(item.key) && String(item.key.value) === key);
 }
 
 /** The first scalar equal to `text` under `node` (a value, a list entry or a `job:` mapping's key). */
 function scalarIn(node: Node | null | undefined, text: string): Node | undefined {
   if (!node) return undefined;
-  if (isScalar(node)) return String(node.value) === text ? node : undefined;
+  if (yaml().isScalar(node)) return String(node.value) === text ? node : undefined;
   let found: Node | undefined;
-  visit(node, {
+  yaml().visit(node, {
     Scalar(_key, scalar) {
       if (String(scalar.value) === text) {
         found = scalar;
-        return visit.BREAK;
+        return yaml().visit.BREAK;
       }
       return undefined;
     },

@@ -1,4 +1,4 @@
-import { isMap, isNode, isPair, isScalar } from 'yaml';
+import { yaml } from './yamlLib';
 import type { PipelineInputs } from '../pipelines';
 import { type CiSource, MAX_ALIAS_COUNT, type SourceProblem } from './source';
 
@@ -27,18 +27,18 @@ const INPUT_TYPES: readonly InputType[] = ['string', 'number', 'boolean', 'array
 export function parseInputSpecs(source: CiSource): { inputs: InputSpec[]; problems: SourceProblem[] } {
   const header = source.headerDocument;
   const spec = header?.contents;
-  const inputsPair = isMap(spec) ? spec.items.find((item) => isPair(item) && isScalar(item.key) && item.key.value === 'spec') : undefined;
-  const inputsNode = isPair(inputsPair) && isMap(inputsPair.value) ? inputsPair.value.items.find((item) => isPair(item) && isScalar(item.key) && item.key.value === 'inputs') : undefined;
-  if (!header || !isPair(inputsNode) || !isMap(inputsNode.value)) return { inputs: [], problems: [] };
+  const inputsPair = yaml().isMap(spec) ? spec.items.find((item) => yaml().isPair(item) && yaml().isScalar(item.key) && item.key.value === 'spec') : undefined;
+  const inputsNode = yaml().isPair(inputsPair) && yaml().isMap(inputsPair.value) ? inputsPair.value.items.find((item) => yaml().isPair(item) && yaml().isScalar(item.key) && item.key.value === 'inputs') : undefined;
+  if (!header || !yaml().isPair(inputsNode) || !yaml().isMap(inputsNode.value)) return { inputs: [], problems: [] };
   const inputs: InputSpec[] = [];
   const problems: SourceProblem[] = [];
   for (const item of inputsNode.value.items) {
-    if (!isPair(item) || !isScalar(item.key)) continue;
+    if (!yaml().isPair(item) || !yaml().isScalar(item.key)) continue;
     const name = String(item.key.value);
     const at = item.key.range ? source.offsetRange(item.key.range[0], item.key.range[1]) : source.lineRange(0);
     let declared: unknown; // aliases expanded only up to the bomb guard
     try {
-      declared = isNode(item.value) ? item.value.toJS(header, { maxAliasCount: MAX_ALIAS_COUNT }) : null;
+      declared = yaml().isNode(item.value) ? item.value.toJS(header, { maxAliasCount: MAX_ALIAS_COUNT }) : null;
     } catch (error) {
       problems.push({ message: `\`${name}\` input: ${error instanceof Error ? error.message : String(error)}`, range: at });
       continue;

@@ -1,4 +1,4 @@
-import { isMap, isPair, isScalar } from 'yaml';
+import { yaml } from './yamlLib';
 import type { CiSource, SourceRange } from './source';
 
 /** Top-level keys GitLab reads as settings, never as jobs (lib/gitlab/ci/config/entry/root.rb). */
@@ -19,12 +19,12 @@ export interface JobKey {
  */
 export function jobKeysOf(source: CiSource): JobKey[] {
   const root = source.configDocument?.contents;
-  if (!isMap(root)) return [];
+  if (!yaml().isMap(root)) return [];
   const keys: JobKey[] = [];
   for (const item of root.items) {
-    if (!isPair(item) || !isScalar(item.key) || !item.key.range) continue;
+    if (!yaml().isPair(item) || !yaml().isScalar(item.key) || !item.key.range) continue;
     const name = String(item.key.value);
-    if (RESERVED_KEYS.has(name) || name.startsWith('.') || !isMap(item.value)) continue;
+    if (RESERVED_KEYS.has(name) || name.startsWith('.') || !yaml().isMap(item.value)) continue;
     keys.push({ name, range: source.offsetRange(item.key.range[0], item.key.range[1]) });
   }
   return keys;

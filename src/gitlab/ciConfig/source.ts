@@ -1,4 +1,5 @@
-import { type Document, LineCounter, parseAllDocuments } from 'yaml';
+import type { Document } from 'yaml';
+import { yaml } from './yamlLib';
 
 /** GitLab's default `max_yaml_size_bytes` (2 MB): a bigger file is refused by GitLab anyway. */
 export const MAX_CI_FILE_BYTES = 2 * 1024 * 1024;
@@ -28,7 +29,7 @@ export interface SourceProblem {
  */
 export class CiSource {
   readonly documents: Document.Parsed[];
-  readonly lineCounter = new LineCounter();
+  readonly lineCounter = new (yaml().LineCounter)();
   /** Syntax errors and limits broken: reported without asking GitLab. */
   readonly problems: SourceProblem[] = [];
 
@@ -42,7 +43,7 @@ export class CiSource {
       return;
     }
     try {
-      this.documents = parseAllDocuments(text, { lineCounter: this.lineCounter, prettyErrors: false, uniqueKeys: true }) as Document.Parsed[];
+      this.documents = yaml().parseAllDocuments(text, { lineCounter: this.lineCounter, prettyErrors: false, uniqueKeys: true }) as Document.Parsed[];
     } catch (error) {
       // A parse that runs out of stack on absurd nesting: bounded, and said plainly.
       this.documents = [];
