@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { GitLab, findBranchPipeline } from '../../src/gitlab';
 import { GitLabHttpError } from '../../src/gitlab/errors';
-import { type FakeGitLab, generations, startFakeGitLab } from '../fake-gitlab';
+import { type FakeGitLab, generations } from '../fake-gitlab';
+import { startWithClient } from './fakeSession';
 
 const STOREFRONT = 'demo-group/storefront';
 
@@ -13,8 +14,8 @@ for (const generation of generations) {
     const askedPaths = () => fake.requests.map((request) => request.path.replace(/^\/api\/v4\/projects\/[^/]+/, ''));
 
     beforeEach(async () => {
-      fake = await startFakeGitLab({ generation });
-      gitlab = new GitLab({ instanceUrl: fake.url, token: fake.tokens.developer, retry: { baseDelayMs: 10 } });
+
+      ({ fake, gitlab } = await startWithClient({ generation }));
     });
     afterEach(async () => {
       await fake.close();

@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { GitLab } from '../../src/gitlab';
 import { compositeStatus, markRetried } from '../../src/gitlab/status';
-import { type FakeGitLab, generations, startFakeGitLab } from '../fake-gitlab';
+import { type FakeGitLab, generations } from '../fake-gitlab';
+import { startWithClient } from './fakeSession';
 
 for (const generation of generations) {
   describe(`retried jobs in a stage's status (GitLab ${generation})`, () => {
@@ -9,8 +10,8 @@ for (const generation of generations) {
     let gitlab: GitLab;
 
     beforeEach(async () => {
-      fake = await startFakeGitLab({ generation });
-      gitlab = new GitLab({ instanceUrl: fake.url, token: fake.tokens.developer, retry: { baseDelayMs: 10 } });
+
+      ({ fake, gitlab } = await startWithClient({ generation }));
     });
     afterEach(async () => {
       await fake.close();

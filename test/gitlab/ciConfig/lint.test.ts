@@ -6,6 +6,7 @@ import { GitLabHttpError } from '../../../src/gitlab/errors';
 import { setRepositoryFile } from '../../fake-gitlab/ci-files';
 import { pipelineInputsOf } from '../../fake-gitlab/routes-ci-lint';
 import { type FakeGitLab, generations, startFakeGitLab } from '../../fake-gitlab';
+import { clientOf, startWithClient } from '../fakeSession';
 
 const APP = 'demo-group/demo-app';
 const demoCiFile = readFileSync('demo/workspace/.gitlab-ci.yml', 'utf8');
@@ -16,8 +17,8 @@ for (const generation of generations) {
     let gitlab: GitLab;
 
     beforeEach(async () => {
-      fake = await startFakeGitLab({ generation });
-      gitlab = new GitLab({ instanceUrl: fake.url, token: fake.tokens.developer, retry: { baseDelayMs: 10 } });
+
+      ({ fake, gitlab } = await startWithClient({ generation }));
     });
     afterEach(async () => {
       await fake.close();
@@ -79,7 +80,7 @@ for (const generation of generations) {
         const denied = new GitLab({ instanceUrl: fake.url, token, retry: { baseDelayMs: 10 } });
         await assert.rejects(denied.ciLint.lintContent(APP, demoCiFile), (error: unknown) => error instanceof GitLabHttpError && error.status === 403);
       }
-      const reader = new GitLab({ instanceUrl: fake.url, token: fake.tokens.reporter, retry: { baseDelayMs: 10 } });
+      const reader = clientOf(fake, fake.tokens.reporter);
       assert.equal((await reader.ciLint.lintRepository(APP)).valid, true, 'reading the repository\'s file is allowed');
     });
 
@@ -96,7 +97,7 @@ describe('CI Lint on an older or stripped-down GitLab', () => {
   it('an instance without the lint endpoint answers 404', async () => {
     const fake = await startFakeGitLab({ features: { ciLint: false } });
     try {
-      const gitlab = new GitLab({ instanceUrl: fake.url, token: fake.tokens.developer, retry: { baseDelayMs: 10 } });
+      const gitlab = clientOf(fake);
       await assert.rejects(gitlab.ciLint.lintContent(APP, demoCiFile), (error: unknown) => error instanceof GitLabHttpError && error.status === 404);
     } finally {
       await fake.close();
@@ -109,7 +110,7 @@ describe('CI Lint on an older or stripped-down GitLab', () => {
       const project = fake.state.findProject(APP);
       assert.ok(project);
       setRepositoryFile(project, '.gitlab-ci.yml', 'spec:\n  inputs:\n    env:\n---\nb:\n  script: x\n');
-      const gitlab = new GitLab({ instanceUrl: fake.url, token: fake.tokens.developer, retry: { baseDelayMs: 10 } });
+      const gitlab = clientOf(fake);
       await assert.rejects(gitlab.pipelines.create(APP, 'main', [], undefined, { env: 'x' }), (error: unknown) => error instanceof GitLabHttpError && /`env` input: required value/.test(error.gitlabMessage));
     } finally {
       await fake.close();

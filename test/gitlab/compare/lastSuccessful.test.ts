@@ -1,15 +1,16 @@
 import * as assert from 'node:assert/strict';
 import { GitLab } from '../../../src/gitlab';
 import { findLastSuccessfulRun, normalizedLog } from '../../../src/gitlab/compare/renderedLog';
-import { type FakeGitLab, startFakeGitLab } from '../../fake-gitlab';
+import { type FakeGitLab } from '../../fake-gitlab';
+import { startWithClient } from '../fakeSession';
 
 describe('the last successful run of a failed job', () => {
   let fake: FakeGitLab;
   let gitlab: GitLab;
 
   beforeEach(async () => {
-    fake = await startFakeGitLab();
-    gitlab = new GitLab({ instanceUrl: fake.url, token: fake.tokens.developer, retry: { baseDelayMs: 10 } });
+
+    ({ fake, gitlab } = await startWithClient());
   });
   afterEach(() => fake.close());
 

@@ -3,8 +3,9 @@ import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { GitLab } from '../../../src/gitlab';
 import { findJobProblems } from '../../../src/gitlab/problems/jobProblems';
-import { type FakeGitLab, startFakeGitLab } from '../../fake-gitlab';
+import { type FakeGitLab } from '../../fake-gitlab';
 import { demoLintLog } from '../../fake-gitlab/demo-logs';
+import { startWithClient } from '../fakeSession';
 
 const REPO = path.resolve(__dirname, '..', '..', '..', '..');
 const FIXTURES = path.join(REPO, 'test', 'gitlab', 'problems', 'fixtures');
@@ -19,8 +20,8 @@ describe("a job's problems, from its log over HTTP", () => {
   let jobId: number;
 
   beforeEach(async () => {
-    fake = await startFakeGitLab();
-    gitlab = new GitLab({ instanceUrl: fake.url, token: fake.tokens.developer, retry: { baseDelayMs: 10 } });
+
+    ({ fake, gitlab } = await startWithClient());
     const job = fake.state.findJobs({ pipelineId: 1004, name: 'test:unit' })[0];
     assert.ok(job);
     jobId = job.id;
