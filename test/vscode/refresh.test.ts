@@ -76,6 +76,13 @@ describe('refresh cost and tree size', function () {
     assert.deepEqual(unscoped.map((request) => `${request.path}?${request.query.toString()}`), [], 'no refresh listed every job again');
     const finishedFetched = fake.requests.slice(from).filter((request) => /\/jobs\/\d+$/.test(request.path) && !moving.some((job) => request.path.endsWith(`/jobs/${job.id}`)));
     assert.deepEqual(finishedFetched.map((request) => request.path), [], 'no finished job fetched again');
+    // With the current pipeline listed unchanged, nothing else: not the branch's latest pipeline nor its merge
+    // request (looked up every 2 minutes), no trigger jobs (it has none), its test report at most once (every 30 s).
+    const window = fake.requests.slice(from);
+    const endpoints = window.map((request) => request.path.replace(/^\/api\/v4\/projects\/[^/]+/, '').replace(/\/\d+(?=\/|$)/g, '/:id'));
+    const others = endpoints.filter((endpoint) => endpoint !== '/pipelines' && endpoint !== '/pipelines/:id/jobs' && endpoint !== '/pipelines/:id/test_report_summary');
+    assert.deepEqual(others, [], `each refresh asks for the pipeline list and the changeable jobs alone (asked: ${endpoints.join(', ')})`);
+    assert.ok(endpoints.filter((endpoint) => endpoint.endsWith('/test_report_summary')).length <= 1, `the test report summary at most once (asked: ${endpoints.join(', ')})`);
 
     // The pipeline's end reads differently on its own row: VS Code is given it.
     for (const job of fake.state.findJobs({ pipelineId: pipeline.id })) if (job.status !== 'success') fake.state.setJobStatus(job.id, 'success');

@@ -12,6 +12,12 @@ export const CHANGEABLE_JOB_STATUSES: readonly Status[] = ['created', 'waiting_f
 /** More jobs than this leaving the changeable set at once: one conditional reload of the list costs less. */
 const MAX_SINGLE_JOB_FETCHES = 8;
 
+/**
+ * How often an update still asks for trigger jobs that can no longer change by themselves (finished, and
+ * their downstream pipeline too): only a retry in GitLab's web page changes them then.
+ */
+export const SETTLED_BRIDGES_RECHECK_MS = 30_000;
+
 /** Shared with every reader: read-only by contract (arrays kept mutable in type for existing readers). */
 export interface PipelineJobsSnapshot {
   /** Newest first, as GitLab lists them. */
@@ -22,6 +28,8 @@ export interface PipelineJobsSnapshot {
 export interface PipelineJobsOptions {
   /** Retried attempts too (GitLab's `include_retried`). */
   includeRetried: boolean;
+  /** ms since the epoch; tests pass their own clock. */
+  now?: () => number;
 }
 
 /**
@@ -33,6 +41,7 @@ export interface PipelineJobsOptions {
  */
 export class PipelineJobsWatch {
   private snapshotValue: PipelineJobsSnapshot | undefined;
+  private bridgesCheckedAt = 0;
 
   constructor(
     private readonly gitlab: GitLab,
@@ -56,7 +65,7 @@ export class PipelineJobsWatch {
   async load(signal?: AbortSignal): Promise<PipelineJobsSnapshot> {
     const [jobs, bridges] = await Promise.all([
       this.gitlab.pipelines.jobs(this.project, this.pipelineId, { includeRetried: this.options.includeRetried, signal }),
-      this.gitlab.pipelines.bridges(this.project, this.pipelineId, { signal }),
+      this.bridges(signal),
     ]);
     return this.settle(jobs, bridges);
   }
@@ -67,7 +76,7 @@ export class PipelineJobsWatch {
     if (!previous) return this.load(signal);
     const [changeable, bridges] = await Promise.all([
       this.gitlab.pipelines.jobs(this.project, this.pipelineId, { scope: CHANGEABLE_JOB_STATUSES, includeRetried: this.options.includeRetried, signal }),
-      this.gitlab.pipelines.bridges(this.project, this.pipelineId, { signal }),
+      this.bridgesMayHaveChanged(previous.bridges) ? this.bridges(signal) : previous.bridges,
     ]);
     const stillChangeable = new Set(changeable.map((job) => job.id));
     const left = previous.jobs.filter((job) => !isFinished(job.status) && !stillChangeable.has(job.id));
@@ -81,6 +90,26 @@ export class PipelineJobsWatch {
     });
     for (const job of changeable) byId.set(job.id, job);
     return this.settle(this.options.includeRetried ? [...byId.values()] : newestAttempts([...byId.values()]), bridges);
+  }
+
+  /**
+   * Trigger jobs are asked for again while one of them, or its downstream pipeline, can still change. A
+   * pipeline without any has none later (GitLab creates every job with the pipeline; a retry in GitLab is a
+   * new trigger job of one that existed); settled ones are looked at again now and then, for such a retry.
+   */
+  private bridgesMayHaveChanged(bridges: readonly Bridge[]): boolean {
+    if (bridges.length === 0) return false;
+    const settled = bridges.every((bridge) => isFinished(bridge.status) && (!bridge.downstream_pipeline || isFinished(bridge.downstream_pipeline.status)));
+    return !settled || this.now() - this.bridgesCheckedAt >= SETTLED_BRIDGES_RECHECK_MS;
+  }
+
+  private bridges(signal?: AbortSignal): Promise<Bridge[]> {
+    this.bridgesCheckedAt = this.now();
+    return this.gitlab.pipelines.bridges(this.project, this.pipelineId, { signal });
+  }
+
+  private now(): number {
+    return this.options.now?.() ?? Date.now();
   }
 
   private async fetchJob(jobId: number, signal?: AbortSignal): Promise<Job | undefined> {

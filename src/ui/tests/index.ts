@@ -12,7 +12,7 @@ import { TestResultsPublisher } from './testResults';
  * "GitLab CI" test controller publishing the current pipelines' results. Reads the refresher's model only.
  */
 export function registerTestReports(services: Services): TestResultsPublisher {
-  const store = new TestReportStore((project) => services.gitlabFor(project), services.refresher.onDidRefresh);
+  const store = new TestReportStore((project) => services.gitlabFor(project), (project, pipelineId) => services.model.loadedJobs(project, pipelineId)?.jobs);
   services.tree.pipelineContributions = (project, pipeline) => testReportNodes(store, project, pipeline);
   registerOpenTestCase(services);
   registerGoToTest(services);
@@ -32,6 +32,6 @@ export function registerTestReports(services: Services): TestResultsPublisher {
     onDidRefresh: services.refresher.onDidRefresh,
   });
   publisher.retryProfile = profile;
-  services.context.subscriptions.push(store, publisher, profile);
+  services.context.subscriptions.push(publisher, profile);
   return publisher;
 }

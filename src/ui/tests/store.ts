@@ -1,13 +1,20 @@
 import * as vscode from 'vscode';
 import type { GitLab } from '../../gitlab';
 import { GitLabHttpError } from '../../gitlab/errors';
-import { type Pipeline, isActive } from '../../gitlab/models';
+import { type Job, type Pipeline, isActive, isFinished } from '../../gitlab/models';
 import type { TestReportSummary } from '../../gitlab/pipelines';
 import { CaseLocator, type CaseLocation, type TestCase, type TestReport, fileReference } from '../../gitlab/tests';
 import type { ProjectContext } from '../services';
 import { rootOf, workspaceFiles } from './workspaceFiles';
 
 const MAX_KEPT = 8;
+/** How often an active pipeline's report is asked again whatever its jobs say: GitLab parses a report a moment after its job finished. */
+const ACTIVE_RECHECK_MS = 30_000;
+/** The artifact type of a JUnit report, in a job's `artifacts`: the only kind a test report is built from. */
+const JUNIT_ARTIFACT = 'junit';
+
+/** A pipeline's jobs as loaded by the refresher's model; undefined when they are not loaded. */
+export type LoadedJobs = (project: ProjectContext, pipelineId: number) => readonly Job[] | undefined;
 
 interface Entry<T> {
   version: string;
@@ -16,22 +23,19 @@ interface Entry<T> {
 
 /**
  * Test report summaries and reports as the tree and the Test Explorer read them, loaded when first shown.
- * No timer of its own: an active pipeline's entries are asked again after each refresh of the refresher
- * (conditional requests: an unchanged report is a 304), a finished one's are kept. Bounded in entries.
+ * No timer of its own: an active pipeline's entries are asked again when read after one of its jobs with a
+ * JUnit report finished or was retried (the refresher's model keeps its jobs up to date), or every 30 s;
+ * conditional requests make an unchanged report a 304. A finished pipeline's are kept. Bounded in entries.
  */
-export class TestReportStore implements vscode.Disposable {
-  private generation = 0;
+export class TestReportStore {
   private readonly summaries = new Map<string, Entry<TestReportSummary | undefined>>();
   private readonly reports = new Map<string, Entry<TestReport>>();
   private readonly locators = new Map<string, CaseLocator>();
-  private readonly subscription: vscode.Disposable;
 
   constructor(
     private readonly gitlabFor: (project: ProjectContext) => Promise<GitLab>,
-    onDidRefresh: vscode.Event<void>,
-  ) {
-    this.subscription = onDidRefresh(() => this.generation++);
-  }
+    private readonly loadedJobs: LoadedJobs,
+  ) {}
 
   /** The pipeline's summary; undefined when it has no test report (no job uploaded JUnit, or none visible). */
   summary(project: ProjectContext, pipeline: Pipeline): Promise<TestReportSummary | undefined> {
@@ -78,13 +82,16 @@ export class TestReportStore implements vscode.Disposable {
   }
 
   /** Changes whenever a load would ask GitLab again. */
-  versionOf(pipeline: Pipeline): string {
-    return `${pipeline.status}|${pipeline.updated_at}${isActive(pipeline.status) ? `|${this.generation}` : ''}`;
+  versionOf(project: ProjectContext, pipeline: Pipeline): string {
+    const settled = `${pipeline.status}|${pipeline.updated_at}`;
+    if (!isActive(pipeline.status)) return settled;
+    const reporting = this.loadedJobs(project, pipeline.id)?.flatMap((job) => (isFinished(job.status) && job.artifacts.some((artifact) => artifact.file_type === JUNIT_ARTIFACT) ? [job.id] : []));
+    return `${settled}|${reporting?.join(',') ?? 'unknown'}|${Math.floor(Date.now() / ACTIVE_RECHECK_MS)}`;
   }
 
   private cached<T>(entries: Map<string, Entry<T>>, project: ProjectContext, pipeline: Pipeline, load: (gitlab: GitLab) => Promise<T>): Promise<T> {
     const key = `${project.key}|${pipeline.id}`;
-    const version = this.versionOf(pipeline);
+    const version = this.versionOf(project, pipeline);
     const known = entries.get(key);
     if (known?.version === version) return known.value;
     const value = this.gitlabFor(project).then(load);
@@ -96,9 +103,5 @@ export class TestReportStore implements vscode.Disposable {
     entries.set(key, { version, value });
     if (entries.size > MAX_KEPT) entries.delete(entries.keys().next().value as string);
     return value;
-  }
-
-  dispose(): void {
-    this.subscription.dispose();
   }
 }

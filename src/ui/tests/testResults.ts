@@ -77,7 +77,7 @@ export class TestResultsPublisher implements vscode.Disposable {
   }
 
   private async publish(project: ProjectContext, pipeline: Pipeline, force = false): Promise<void> {
-    const version = `${pipeline.id}|${this.store.versionOf(pipeline)}`;
+    const version = `${pipeline.id}|${this.store.versionOf(project, pipeline)}`;
     if (!force && this.publishedVersion.get(project.key) === version) return;
     this.publishedVersion.set(project.key, version);
     const summary = await this.store.summary(project, pipeline);

@@ -12,14 +12,37 @@ export interface BranchPipelines {
   mergeRequestPipelines: Pipeline[];
 }
 
-/** The checked-out branch's current pipeline (its MR's head pipeline first) and its MR's recent pipelines. */
-export async function loadBranchPipelines(gitlab: GitLab, project: ProjectContext, filter: PipelineFilter, perPage: number, signal?: AbortSignal): Promise<BranchPipelines> {
+/**
+ * The checked-out branch's current pipeline (its MR's head pipeline first) and its MR's recent pipelines.
+ * Which merge request is open is looked up anew unless `known` says (see `checkCurrentPipeline`).
+ */
+export async function loadBranchPipelines(
+  gitlab: GitLab, project: ProjectContext, filter: PipelineFilter, perPage: number, signal?: AbortSignal, known?: { mergeRequest?: MergeRequestRef },
+): Promise<BranchPipelines> {
   if (!project.branch) return { mergeRequestPipelines: [] };
-  const { pipeline: current, mergeRequest } = await findBranchPipeline(gitlab, project.projectPath, project.branch, signal);
+  const { current, mergeRequest } = known
+    ? await checkCurrentPipeline(gitlab, project, known.mergeRequest, false, signal)
+    : await findBranchPipeline(gitlab, project.projectPath, project.branch, signal).then(({ pipeline, mergeRequest }) => ({ current: pipeline, mergeRequest }));
   if (!mergeRequest || !filterAdmitsMergeRequest(filter, project.branch, mergeRequest.iid)) return { current, mergeRequest, mergeRequestPipelines: [] };
   const page = await gitlab.mergeRequests.pipelines(project.projectPath, mergeRequest.iid, { perPage, signal });
   const mergeRequestPipelines = page.items.filter((pipeline) => (!filter.status || pipeline.status === filter.status) && (!filter.source || pipeline.source === filter.source));
   return { current, mergeRequest, mergeRequestPipelines };
+}
+
+/**
+ * Whether the project's pipeline list, as just fetched, shows that the branch's current pipeline is still the
+ * one held: the list is unfiltered (or filtered on the branch alone, without a merge request), holds the
+ * current pipeline with the same status and update time, and nothing newer on the branch or its merge request.
+ * Then asking for the current pipeline again would only give it back. A pipeline that is not listed proves
+ * nothing, so the caller asks.
+ */
+export function listShowsCurrentUnchanged(held: Omit<BranchPipelines, 'mergeRequestPipelines'>, listed: readonly Pipeline[], filter: PipelineFilter, branch: string): boolean {
+  const { current, mergeRequest } = held;
+  if (filter.status || filter.source || (filter.ref && (filter.ref !== branch || mergeRequest))) return false;
+  const ofBranch = (pipeline: Pipeline) => pipeline.ref === branch || (mergeRequest !== undefined && parseMergeRequestRef(pipeline.ref)?.iid === mergeRequest.iid);
+  const newestListed = listed.filter(ofBranch).reduce<Pipeline | undefined>((newest, pipeline) => (!newest || pipeline.id > newest.id ? pipeline : newest), undefined);
+  if (!current) return newestListed === undefined;
+  return newestListed?.id === current.id && newestListed.status === current.status && newestListed.updated_at === current.updated_at;
 }
 
 /** A filter on another ref leaves the MR's pipelines out; no ref, the branch, or one of the MR's refs lets them in. */

@@ -4,11 +4,13 @@ import { GitLabError } from '../../gitlab/errors';
 import { type Pipeline, type PipelineDetail, isActive } from '../../gitlab/models';
 import type { MergeRequestRef } from '../../gitlab/mergeRequests';
 import type { PipelineFilters } from '../../gitlab/pipelines';
+import type { Page } from '../../gitlab/pagination';
 import type { Logger } from '../log';
 import type { Projects } from '../projects';
 import type { ProjectContext } from '../services';
 import type { Settings } from '../settings';
-import { checkCurrentPipeline, loadBranchPipelines, mergeRecent } from './branchPipelines';
+import { BranchLookups } from './branchLookups';
+import { type BranchPipelines, checkCurrentPipeline, listShowsCurrentUnchanged, loadBranchPipelines, mergeRecent } from './branchPipelines';
 
 export interface ProjectPipelines {
   project: ProjectContext;
@@ -44,8 +46,6 @@ export interface PipelinesChange {
 
 export type PipelineFilter = Pick<PipelineFilters, 'ref' | 'status' | 'source'>;
 
-/** How often the status bar's check looks again for which merge request is open: that list's 304 carries pagination headers (about 700 bytes). */
-const MERGE_REQUEST_RECHECK_MS = 120_000;
 /** How often that check brings a running current pipeline's jobs up to date ("running 3/7"). */
 const CURRENT_JOBS_RECHECK_MS = 30_000;
 
@@ -61,8 +61,9 @@ export class PipelinesModel implements vscode.Disposable {
   private readonly changed = new vscode.EventEmitter<PipelinesChange>();
   private filterValue: PipelineFilter = {};
   private showRetriedValue = false;
-  /** When each branch's open merge request (a known MR is another branch's after a checkout), and each current pipeline's jobs, were last looked up. */
-  private readonly mergeRequestCheckedAt = new Map<string, number>();
+  /** When each branch's open merge request was last looked up, and what a full refresh found then. */
+  private readonly lookups = new BranchLookups();
+  /** When each running current pipeline's jobs were last brought up to date by the status bar's check. */
   private readonly currentJobsCheckedAt = new Map<string, number>();
   /** The last refresh could not reach GitLab at all. */
   offline = false;
@@ -85,6 +86,7 @@ export class PipelinesModel implements vscode.Disposable {
   setFilter(filter: PipelineFilter): void {
     this.filterValue = filter;
     this.pageCounts.clear();
+    this.lookups.clear(); // its merge request pipelines passed the old filter
   }
 
   get showRetried(): boolean {
@@ -101,7 +103,7 @@ export class PipelinesModel implements vscode.Disposable {
   forgetHeld(): void {
     this.states.clear();
     this.jobs.clear();
-    this.mergeRequestCheckedAt.clear();
+    this.lookups.clear();
     this.currentJobsCheckedAt.clear();
     this.changed.fire({ projects: [], pipelines: [], everything: true });
   }
@@ -164,12 +166,18 @@ export class PipelinesModel implements vscode.Disposable {
   /** One more page of recent pipelines. */
   async loadMore(project: ProjectContext): Promise<void> {
     this.pageCounts.set(project.key, (this.pageCounts.get(project.key) ?? 1) + 1);
+    this.lookups.forget(project.key); // a longer page of its merge request pipelines too
     await this.refresh(project);
   }
 
   /** A pipeline's jobs and bridges, loaded once and shared by the tree, the status bar and commands. */
   jobsOf(project: ProjectContext, pipelineId: number): Promise<PipelineJobs> {
     return this.jobs.jobsOf(project, pipelineId);
+  }
+
+  /** A pipeline's jobs as last loaded, without asking GitLab; undefined when not loaded. */
+  loadedJobs(project: ProjectContext, pipelineId: number): PipelineJobs | undefined {
+    return this.jobs.loaded(project, pipelineId);
   }
 
   /** After an action: the next look or refresh loads what it changed anew. */
@@ -183,6 +191,7 @@ export class PipelinesModel implements vscode.Disposable {
     for (const key of [...this.states.keys()]) {
       if (present.has(key)) continue;
       this.states.delete(key);
+      this.lookups.forget(key);
       this.jobs.forgetProject(key);
     }
   }
@@ -196,14 +205,11 @@ export class PipelinesModel implements vscode.Disposable {
     try {
       const gitlab = await this.gitlabFor(project);
       const perPage = Math.min(this.settings.pipelineCount * (this.pageCounts.get(project.key) ?? 1), 100);
-      const [branch, page] = await Promise.all([
-        loadBranchPipelines(gitlab, project, this.filterValue, perPage, signal),
-        gitlab.pipelines.list(project.projectPath, this.filterValue, { perPage, signal }),
-      ]);
+      const listing = gitlab.pipelines.list(project.projectPath, this.filterValue, { perPage, signal });
+      const [branch, page] = await this.branchPipelines(gitlab, project, previous, listing, perPage, signal);
       const { current, mergeRequest } = branch;
       const recent = mergeRecent(page.items, branch.mergeRequestPipelines, current?.id, perPage);
       const next: ProjectPipelines = { project, current, mergeRequest, recent, hasMore: page.nextPage !== undefined || page.nextUrl !== undefined };
-      this.mergeRequestCheckedAt.set(branchKey(project), Date.now());
       this.currentJobsCheckedAt.set(project.key, Date.now());
       this.states.set(project.key, next);
       return await this.jobs.refresh(project, pipelinesOf(previous), pipelinesOf(next), signal);
@@ -215,6 +221,31 @@ export class PipelinesModel implements vscode.Disposable {
     }
   }
 
+  /**
+   * The branch's current pipeline and merge request pipelines, beside the project's pipeline list. Most
+   * refreshes ask for no more than that list: when it shows the held current pipeline unchanged, the held
+   * answer stands. Which merge request is open is looked up anew every 2 minutes, or on another branch.
+   */
+  private async branchPipelines(
+    gitlab: GitLab, project: ProjectContext, previous: ProjectPipelines | undefined, listing: Promise<Page<Pipeline>>, perPage: number, signal?: AbortSignal,
+  ): Promise<[BranchPipelines, Page<Pipeline>]> {
+    const now = Date.now();
+    const held = this.lookups.pipelinesOf(project);
+    // The status bar's check may have changed the current pipeline or merge request since: the state says which.
+    const shown = { current: previous?.current, mergeRequest: previous?.mergeRequest };
+    const heldShown = held !== undefined && previous?.project.branch === project.branch && held.mergeRequest?.iid === shown.mergeRequest?.iid;
+    if (!heldShown || this.lookups.due(project, now)) {
+      const [branch, page] = await Promise.all([loadBranchPipelines(gitlab, project, this.filterValue, perPage, signal), listing]);
+      this.lookups.checked(project, now, branch);
+      return [branch, page];
+    }
+    const page = await listing;
+    if (project.branch !== undefined && listShowsCurrentUnchanged(shown, page.items, this.filterValue, project.branch)) return [{ ...held, ...shown }, page];
+    const branch = await loadBranchPipelines(gitlab, project, this.filterValue, perPage, signal, { mergeRequest: shown.mergeRequest });
+    this.lookups.update(project, branch);
+    return [branch, page];
+  }
+
   /** Whether the project's current pipeline (or merge request, or error) changed, and whose jobs did; throws only a rate limit. */
   private async refreshCurrentOf(project: ProjectContext, signal?: AbortSignal): Promise<{ stateChanged: boolean; jobsChanged: number[] }> {
     const previous = this.states.get(project.key);
@@ -223,9 +254,9 @@ export class PipelinesModel implements vscode.Disposable {
       const gitlab = await this.gitlabFor(project);
       // Another branch checked out since the last look: its merge request (if any) is not the one held.
       const sameBranch = previous?.project.branch === project.branch;
-      const recheck = !sameBranch || now - (this.mergeRequestCheckedAt.get(branchKey(project)) ?? 0) >= MERGE_REQUEST_RECHECK_MS;
+      const recheck = !sameBranch || this.lookups.due(project, now);
       const { current, mergeRequest } = await checkCurrentPipeline(gitlab, project, sameBranch ? previous?.mergeRequest : undefined, recheck, signal);
-      if (recheck) this.mergeRequestCheckedAt.set(branchKey(project), now);
+      if (recheck) this.lookups.checked(project, now);
       const kept: ProjectPipelines = { ...(previous ?? { recent: [], hasMore: false }), project };
       // A new current pipeline leaves the recent ones (the tree shows each once), the one it replaces joins them.
       const recent = mergeRecent(kept.recent, kept.current ? [kept.current] : [], current?.id, kept.recent.length + (kept.current && kept.current.id !== current?.id ? 1 : 0));
@@ -253,10 +284,6 @@ export class PipelinesModel implements vscode.Disposable {
     this.jobs.clear();
     this.changed.dispose();
   }
-}
-
-function branchKey(project: ProjectContext): string {
-  return `${project.key}@${project.branch ?? ''}`;
 }
 
 function pipelinesOf(state: ProjectPipelines | undefined): Pipeline[] {

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { GitLab } from '../../../src/gitlab';
-import { CHANGEABLE_JOB_STATUSES, PipelineJobsWatch } from '../../../src/gitlab/watch/pipelineJobs';
+import { CHANGEABLE_JOB_STATUSES, PipelineJobsWatch, SETTLED_BRIDGES_RECHECK_MS } from '../../../src/gitlab/watch/pipelineJobs';
 import { type FakeGitLab, startFakeGitLab } from '../../fake-gitlab';
 
 const PROJECT = 'demo-group/demo-app';
@@ -79,5 +79,61 @@ describe('watching a running pipeline\'s jobs (fake GitLab 18.2)', () => {
     assert.notEqual(after, before);
     const changed = after.jobs.filter((job, index) => job !== before.jobs[index]).map((job) => job.id);
     assert.deepEqual(changed, [running[2]]);
+  });
+});
+
+describe('watching a pipeline\'s trigger jobs (fake GitLab 18.2)', () => {
+  let fake: FakeGitLab;
+  let gitlab: GitLab;
+  let now: number;
+  const bridgeLists = (from: number) => fake.requests.slice(from).filter((request) => request.path.endsWith('/bridges')).length;
+  const watchOf = (pipelineId: number) => new PipelineJobsWatch(gitlab, PROJECT, pipelineId, { includeRetried: false, now: () => now });
+  const isSettled = (status: string) => ['success', 'failed', 'canceled', 'skipped'].includes(status);
+
+  beforeEach(async () => {
+    fake = await startFakeGitLab({ generation: '18.2' });
+    gitlab = new GitLab({ instanceUrl: fake.url, token: fake.tokens.maintainer, retry: { baseDelayMs: 10 } });
+    now = Date.now();
+  });
+  afterEach(async () => {
+    await fake.close();
+  });
+
+  it('never asks again for the trigger jobs of a pipeline that has none', async () => {
+    const pipeline = fake.state.seedBigPipeline({ projectId: 1, jobCount: 20, status: 'success' });
+    fake.state.setJobStatus(fake.state.pipelineJobs(pipeline.id)[0].id, 'running');
+    const watch = watchOf(pipeline.id);
+    await watch.load();
+    const from = fake.requests.length;
+    now += 10 * SETTLED_BRIDGES_RECHECK_MS;
+    await watch.update();
+    await watch.update();
+    assert.equal(bridgeLists(from), 0);
+  });
+
+  it('asks for trigger jobs on each update while one may change, and for settled ones only now and then', async () => {
+    const settled = [...fake.state.pipelines.values()].find((pipeline) => {
+      const bridges = fake.state.pipelineJobs(pipeline.id).filter((job) => job.kind === 'bridge');
+      return bridges.length > 0 && bridges.every((bridge) => isSettled(bridge.status) && (bridge.downstreamPipelineId === null || isSettled(fake.state.requirePipeline(bridge.downstreamPipelineId).status)));
+    });
+    assert.ok(settled, 'the seeded project has a finished pipeline with trigger jobs');
+    const watch = watchOf(settled.id);
+    await watch.load();
+    let from = fake.requests.length;
+    await watch.update();
+    assert.equal(bridgeLists(from), 0, 'settled trigger jobs are not asked for right after a load');
+    now += SETTLED_BRIDGES_RECHECK_MS;
+    from = fake.requests.length;
+    await watch.update();
+    assert.equal(bridgeLists(from), 1, 'but again after a while (a retry in GitLab makes a new one)');
+
+    const created = fake.state.createPipelineForRef(1, 'main');
+    const moving = watchOf(created.id);
+    await moving.load();
+    assert.ok(moving.snapshot?.bridges.some((bridge) => !isSettled(bridge.status)));
+    from = fake.requests.length;
+    await moving.update();
+    await moving.update();
+    assert.equal(bridgeLists(from), 2, 'trigger jobs that may change are asked for each time');
   });
 });
