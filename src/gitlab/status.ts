@@ -90,10 +90,21 @@ export function formatDuration(seconds: number): string {
   return `${Math.floor(minutes / 60)}h ${String(minutes % 60).padStart(2, '0')}m`;
 }
 
-/** How long a job or pipeline ran, or has been running until `now`. */
+/**
+ * How long a job or pipeline ran, or has been running until `now`. While it runs, from its start: the
+ * `duration` GitLab sends then is that of the moment it answered, and an unchanged job keeps its object.
+ */
 export function elapsedSeconds(item: { duration?: number | null; started_at?: string | null; finished_at?: string | null }, now = Date.now()): number | undefined {
+  if (item.started_at && !item.finished_at) return (now - Date.parse(item.started_at)) / 1000;
   if (item.duration != null) return item.duration;
-  if (!item.started_at) return undefined;
-  const end = item.finished_at ? Date.parse(item.finished_at) : now;
-  return (end - Date.parse(item.started_at)) / 1000;
+  if (!item.started_at || !item.finished_at) return undefined;
+  return (Date.parse(item.finished_at) - Date.parse(item.started_at)) / 1000;
+}
+
+/** A running time to the minute ("< 1m", "4m", "1h 05m"): a row that shows it reads differently once a minute, not at every refresh. */
+export function formatRunningTime(seconds: number): string {
+  const minutes = Math.floor(Math.max(0, seconds) / 60);
+  if (minutes < 1) return '< 1m';
+  if (minutes < 60) return `${minutes}m`;
+  return `${Math.floor(minutes / 60)}h ${String(minutes % 60).padStart(2, '0')}m`;
 }

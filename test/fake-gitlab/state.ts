@@ -86,6 +86,9 @@ function newJobToken(): string {
  * state machine GitLab's ProcessPipelineService implements (stages run in order; manual jobs wait; a
  * failed job that may not fail skips later stages; bridges mirror their downstream pipeline).
  */
+/** Statuses of a job that has not started running (GitLab's `started_at` is null then). */
+const notStartedStatuses: readonly JobStatus[] = ['created', 'pending', 'preparing', 'waiting_for_resource', 'manual', 'scheduled'];
+
 export class FakeState {
   readonly users = new Map<number, UserRecord>();
   readonly tokens: TokenRecord[] = [];
@@ -391,6 +394,11 @@ export class FakeState {
     const now = this.now();
     job.status = status;
     if (status === 'pending' || status === 'running') job.queuedAt ??= now;
+    // An active job has not finished, nor started before it runs (a test moving a finished job back starts it afresh).
+    if (!completedStatuses.includes(status)) {
+      if (notStartedStatuses.includes(status) || (status === 'running' && job.finishedAt !== null)) job.startedAt = null;
+      job.finishedAt = null;
+    }
     // A job canceled before it ran never started: GitLab keeps started_at (and so duration) null.
     if (status === 'running' || (completedStatuses.includes(status) && status !== 'canceled' && job.queuedAt !== null)) job.startedAt ??= now;
     if (completedStatuses.includes(status)) job.finishedAt = now;

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import type { Job } from '../../src/gitlab/models';
-import { compositeStatus, elapsedSeconds, formatDuration, jobCapabilities } from '../../src/gitlab/status';
+import { compositeStatus, elapsedSeconds, formatDuration, formatRunningTime, jobCapabilities } from '../../src/gitlab/status';
 
 const job = (status: string, allowFailure = false) => ({ status, allow_failure: allowFailure });
 
@@ -46,5 +46,10 @@ describe('job and stage status', () => {
     assert.equal(elapsedSeconds({ duration: 12 }), 12);
     assert.equal(elapsedSeconds({ started_at: '2025-01-01T00:00:00Z', finished_at: null }, Date.parse('2025-01-01T00:01:30Z')), 90);
     assert.equal(elapsedSeconds({ started_at: null }), undefined);
+    // Running: from its start, whatever duration GitLab sent when it answered.
+    assert.equal(elapsedSeconds({ started_at: '2025-01-01T00:00:00Z', finished_at: null, duration: 5 }, Date.parse('2025-01-01T00:02:00Z')), 120);
+    assert.equal(formatRunningTime(59), '< 1m');
+    assert.equal(formatRunningTime(187), '3m');
+    assert.equal(formatRunningTime(3720), '1h 02m');
   });
 });

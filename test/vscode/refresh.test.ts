@@ -91,4 +91,30 @@ describe('refresh cost and tree size', function () {
       return tree.renderedLook(currentRow.id)?.includes('"success"');
     }, () => `the current pipeline's row to show success (shows ${tree.renderedLook(currentRow.id)})`);
   });
+
+  it('shows a running job\'s time to the minute, and moves it on as time passes with nothing else changing', async function () {
+    this.timeout(60_000);
+    const pipeline = fake.state.seedBigPipeline({ projectId: 1, jobCount: 12, ref: 'main', status: 'success' });
+    const job = fake.state.findJobs({ pipelineId: pipeline.id })[0];
+    fake.state.setJobStatus(job.id, 'running');
+    job.startedAt = new Date(Date.now() - 3 * 60_000 - 5_000);
+    await vscode.commands.executeCommand('gitlabCiLens.pipelines.focus');
+    const tree = api.services.tree;
+    const rowId = () => tree.shownIds().find((id) => id.endsWith(`:job:${job.id}`) && id.includes(`:${pipeline.id}:`));
+    await waitFor(async () => {
+      await api.services.refresher.refreshNow();
+      const stages = await Promise.all((await tree.getChildren()).filter((node) => node.kind === 'pipeline' && node.pipeline.id === pipeline.id).map((node) => tree.getChildren(node)));
+      for (const stage of stages.flat()) if (stage.kind === 'stage' && stage.jobs.some((candidate) => candidate.id === job.id)) await tree.view.reveal(stage, { expand: true, select: false, focus: false });
+      return rowId() !== undefined && tree.renderedLook(rowId() ?? '')?.includes('running · 3m');
+    }, () => `the running job's row to read "running · 3m" (reads ${tree.renderedLook(rowId() ?? '')})`);
+
+    // Two minutes pass (the row's job started two minutes earlier than it did): the row follows without waiting for a refresh.
+    const stages = await Promise.all((await tree.getChildren()).filter((node) => node.kind === 'pipeline' && node.pipeline.id === pipeline.id).map((node) => tree.getChildren(node)));
+    const jobRows = await Promise.all(stages.flat().filter((node) => node.kind === 'stage').map((stage) => tree.getChildren(stage)));
+    const jobRow = jobRows.flat().find((node) => node.kind === 'job' && node.job.id === job.id);
+    assert.ok(jobRow?.kind === 'job' && jobRow.job.started_at, 'the running job\'s row');
+    jobRow.job.started_at = new Date(Date.parse(jobRow.job.started_at) - 2 * 60_000).toISOString();
+    assert.ok(tree.showRunningTimes() >= 1, `the job's row is shown anew (it reads ${tree.renderedLook(jobRow.id)})`);
+    await waitFor(() => tree.renderedLook(rowId() ?? '')?.includes('running · 5m'), () => `the row to read "running · 5m" (reads ${tree.renderedLook(rowId() ?? '')})`);
+  });
 });

@@ -1,7 +1,7 @@
 import * as vscode from 'vscode';
 import { type ArtifactEntry, type Bridge, type Job, type Pipeline, type PipelineDetail, type Status, isFinished } from '../../gitlab/models';
 import { type MergeRequestRef, parseMergeRequestRef, refLabel } from '../../gitlab/mergeRequests';
-import { elapsedSeconds, formatDuration, jobCapabilities, pipelineCapabilities } from '../../gitlab/status';
+import { elapsedSeconds, formatDuration, formatRunningTime, jobCapabilities, pipelineCapabilities } from '../../gitlab/status';
 import { artifactUri } from '../artifacts/artifactUri';
 import type { ProjectContext } from '../services';
 import { statusIcon, statusLabel } from './statusIcons';
@@ -81,7 +81,7 @@ export class PipelineNode {
     const seconds = elapsedSeconds(pipeline as PipelineDetail);
     item.description = [
       statusLabel(pipeline.status),
-      seconds !== undefined ? formatDuration(seconds) : undefined,
+      seconds !== undefined ? timeOf(pipeline.status, seconds) : undefined,
       this.isCurrent ? `#${pipeline.id}` : undefined,
       this.isCurrent ? mergeRequestRef?.kind : undefined,
     ]
@@ -280,10 +280,15 @@ function contextValue(kind: string, flags: Record<string, boolean>): string {
   return [kind, ...Object.entries(flags).filter(([, on]) => on).map(([flag]) => flag)].join(' ');
 }
 
+/** What a row shows of its time: to the second once finished, to the minute while it runs (see `formatRunningTime`). */
+function timeOf(status: Status, seconds: number): string {
+  return isFinished(status) ? formatDuration(seconds) : formatRunningTime(seconds);
+}
+
 function jobDescription(job: Job | Bridge): string {
   const parts: string[] = [statusLabel(job.status)];
   const seconds = elapsedSeconds(job);
-  if (seconds !== undefined) parts.push(formatDuration(seconds));
+  if (seconds !== undefined) parts.push(timeOf(job.status, seconds));
   if (job.allow_failure && job.status === 'failed') parts.push('allowed to fail');
   if ('retried' in job && job.retried) parts.push('retried');
   return parts.join(' · ');

@@ -10,6 +10,9 @@ import { ArchiveEntryNode, ArtifactNode, BridgeNode, type ContributedNode, JobNo
 /** Children of an artifact archive or of a folder inside it; supplied by the artifacts feature. */
 export type ArchiveBrowser = (node: ArtifactNode | ArchiveEntryNode) => Promise<TreeNode[]>;
 
+/** How often running rows' times are looked at: they read to the minute, so a row is at most this late. */
+const RUNNING_TIME_CHECK_MS = 15_000;
+
 /** Nodes shown first under a pipeline (its test report); supplied by that feature, which never throws. */
 export type PipelineContributions = (project: ProjectContext, pipeline: Pipeline) => Promise<ContributedNode[]>;
 
@@ -35,6 +38,23 @@ export class PipelinesTree implements vscode.TreeDataProvider<TreeNode>, vscode.
       // What changed while hidden is shown anew when the view opens (once, not on every refresh).
       this.view.onDidChangeVisibility(({ visible }) => visible && this.changed.fire(undefined)),
     );
+    const clock = setInterval(() => this.showRunningTimes(), RUNNING_TIME_CHECK_MS);
+    this.disposables.push({ dispose: () => clearInterval(clock) });
+  }
+
+  /**
+   * Rows of running pipelines and jobs whose time (to the minute) now reads differently are shown anew. No
+   * request: it reads what the tree holds, and nothing while the view is hidden. Returns how many rows.
+   */
+  showRunningTimes(): number {
+    if (!this.view.visible) return 0;
+    const rows = [...this.shown.all()].filter((node) => {
+      const status = (node.kind === 'pipeline' || node.kind === 'job') && statusOfRow(node);
+      const shownAs = status && !isFinished(status) ? this.shown.renderedSignature(node.id) : undefined;
+      return shownAs !== undefined && shownAs !== rowSignature(node);
+    });
+    if (rows.length > 0) this.changed.fire(rows);
+    return rows.length;
   }
 
   getTreeItem(node: TreeNode): vscode.TreeItem {
@@ -249,15 +269,10 @@ function sameIds(ids: readonly string[] | undefined, nodes: readonly TreeNode[])
   return ids !== undefined && ids.length === nodes.length && nodes.every((node, index) => node.id === ids[index]);
 }
 
-/**
- * What a row shows, but the ticking time of something that runs (its status and icon still count): rows
- * that read the same are not rebuilt.
- */
+/** What a row shows (a running time to the minute: see `formatRunningTime`): rows that read the same are not rebuilt. */
 function rowSignature(node: TreeNode, item = node.toTreeItem()): string {
-  const status = statusOfRow(node);
-  const description = status !== undefined && !isFinished(status) ? undefined : item.description;
   const icon = item.iconPath instanceof vscode.ThemeIcon ? item.iconPath.id : undefined;
-  return JSON.stringify([item.label, description, status, icon, item.contextValue, item.collapsibleState === vscode.TreeItemCollapsibleState.None, node.kind === 'stage' ? node.jobs.length : undefined]);
+  return JSON.stringify([item.label, item.description, statusOfRow(node), icon, item.contextValue, item.collapsibleState === vscode.TreeItemCollapsibleState.None, node.kind === 'stage' ? node.jobs.length : undefined]);
 }
 
 function statusOfRow(node: TreeNode): string | undefined {
