@@ -212,13 +212,12 @@ export class PipelinesTree implements vscode.TreeDataProvider<TreeNode>, vscode.
   }
 
   /**
-   * What hangs under a pipeline row: its stages (other rows, e.g. test results, go here too, so targeted
-   * refreshes compare against the same list VS Code was given).
+   * What hangs under a pipeline row: what other features add (its Tests node), then its stages; asked for
+   * side by side. Targeted refreshes compare against this same list, as VS Code was given it.
    */
-  /** What other features hang under a pipeline (its Tests node), then its stages. */
   private async pipelineChildren(node: PipelineNode): Promise<TreeNode[]> {
-    const contributed = (await this.pipelineContributions?.(node.project, node.pipeline)) ?? [];
-    return [...contributed, ...(await this.stagesOf(node))];
+    const [contributed, stages] = await Promise.all([this.pipelineContributions?.(node.project, node.pipeline) ?? [], this.stagesOf(node)]);
+    return [...contributed, ...stages];
   }
 
   /** Stages in pipeline order: the order their first jobs were created in. */
