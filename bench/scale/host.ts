@@ -1,14 +1,15 @@
 // Loaded by VS Code as extensionTestsPath (see ../vscode/session.ts) in a window on a project whose branch
 // runs one big pipeline: opens the GitLab view and asks the page when its first rows showed, then holds it
 // visible for a window (the bench counts requests and bytes on the fake GitLab; the host's CPU is measured
-// here), and, when asked to soak, follows one job's log and samples the heap after GC until the soak ends.
+// here), then clicks collapsed stages while refreshes run (clicks.ts), and, when asked to soak, follows one job's log and samples the heap after GC until the soak ends.
 import * as vscode from 'vscode';
 import type { ExtensionApi } from '../../src/extension';
 import type { ProjectContext } from '../../src/ui/services';
 import { waitFor } from '../../test/vscode/waitFor';
 import { CONTROL_URL_VARIABLE } from '../vscode/contract';
+import { clicksWhileRefreshing } from './clicks';
 import {
-  FIRST_ROWS_ACTION, type FirstRows, FOLLOWED_JOB_VARIABLE, type HeapSample, SCALE_REPORT_MARKER, SCALE_WINDOW_MS_VARIABLE, type ScaleReport,
+  CLICK_SAMPLES_VARIABLE, CLICK_STAGES_VARIABLE, FIRST_ROWS_ACTION, type FirstRows, FOLLOWED_JOB_VARIABLE, type HeapSample, SCALE_REPORT_MARKER, SCALE_WINDOW_MS_VARIABLE, type ScaleReport,
   SOAK_MS_VARIABLE, SOAK_SAMPLE_MS_VARIABLE, ROW_NAMES_VARIABLE, WATCH_ROWS_ACTION,
 } from './contract';
 import { HostProbes } from './probes';
@@ -44,6 +45,16 @@ export async function run(): Promise<void> {
     await sleep(windowMs);
     const cpuPercent = probes.cpuPercentSinceLast();
     const window = { start, end: Date.now() };
+    let clicks: ScaleReport['clicks'];
+    let clickError: string | undefined;
+    const clickCount = Number(process.env[CLICK_SAMPLES_VARIABLE] ?? 0);
+    if (clickCount > 0) {
+      try {
+        clicks = await clicksWhileRefreshing(api, askPage, (process.env[CLICK_STAGES_VARIABLE] ?? '').split(',').filter(Boolean), clickCount);
+      } catch (error) {
+        clickError = error instanceof Error ? error.message : String(error);
+      }
+    }
     let soak: ScaleReport['soak'];
     let soakError: string | undefined;
     if (soakMs > 0) {
@@ -53,7 +64,7 @@ export async function run(): Promise<void> {
         soakError = error instanceof Error ? error.message : String(error);
       }
     }
-    const report: ScaleReport = { viewOpenedAt, firstRows, window, cpuPercent, soak, soakError };
+    const report: ScaleReport = { viewOpenedAt, firstRows, window, cpuPercent, clicks, clickError, soak, soakError };
     console.log(SCALE_REPORT_MARKER + JSON.stringify(report));
   } finally {
     probes.dispose();

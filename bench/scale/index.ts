@@ -7,8 +7,9 @@ import { RUNNING_PIPELINE_STAGES, RunningPipeline } from '../../test/fake-gitlab
 import type { Section } from '../report';
 import { reportOf, runSession, signedInEnv, startFakeWorkspace } from '../vscode/session';
 import {
-  FOLLOWED_JOB_VARIABLE, SCALE_REPORT_MARKER, SCALE_WINDOW_MS_VARIABLE, type ScaleReport, SOAK_MS_VARIABLE, SOAK_SAMPLE_MS_VARIABLE, ROW_NAMES_VARIABLE,
+  CLICK_SAMPLES_VARIABLE, CLICK_STAGES_VARIABLE, FOLLOWED_JOB_VARIABLE, SCALE_REPORT_MARKER, SCALE_WINDOW_MS_VARIABLE, type ScaleReport, SOAK_MS_VARIABLE, SOAK_SAMPLE_MS_VARIABLE, ROW_NAMES_VARIABLE,
 } from './contract';
+import { describeClicks } from './clickRows';
 import { rowActions } from './rows';
 import { type ScaleRun, scaleSections } from './sections';
 
@@ -20,6 +21,10 @@ export const SOAK_MINUTES_VARIABLE = 'BENCH_SOAK_MINUTES';
 /** Some of JOB_COUNTS only, comma-separated (e.g. `100` for a quick check of the bench itself). */
 export const JOB_COUNTS_VARIABLE = 'BENCH_SCALE_JOB_COUNTS';
 const WINDOW_MS = 45_000;
+/** Clicks on collapsed stages while a refresh runs, per window. */
+const CLICK_SAMPLES = 10;
+// The stages that finished: they start collapsed, so a click on one asks for rows not shown before.
+const FINISHED_STAGES = RUNNING_PIPELINE_STAGES.slice(0, -1);
 // A big pipeline moves all the time: every 2 s a job finishes, another starts and one is retried, and the
 // followed job writes 2 KiB of log.
 const CHURN_MS = 2_000;
@@ -76,12 +81,15 @@ async function measureOne(jobCount: number, soakMs: number, log: (line: string) 
         [SOAK_SAMPLE_MS_VARIABLE]: String(Math.max(5_000, Math.min(30_000, soakMs / 20))),
         [FOLLOWED_JOB_VARIABLE]: String(pipeline.followedJob.id),
         [ROW_NAMES_VARIABLE]: [BRANCH, ...RUNNING_PIPELINE_STAGES].join(','),
+        [CLICK_STAGES_VARIABLE]: FINISHED_STAGES.join(','),
+        [CLICK_SAMPLES_VARIABLE]: String(CLICK_SAMPLES),
       },
       testsModule: join(__dirname, 'host.js'),
       timeoutMs: 4 * 60_000 + soakMs,
       pageActions: rowActions,
     });
     const report = reportOf<ScaleReport>(session, SCALE_REPORT_MARKER, `the VS Code window on ${jobCount} jobs`);
+    for (const line of describeClicks(report.clicks ?? [])) log(`scale: ${jobCount.toLocaleString('en')} jobs, click on ${line}`);
     return { jobCount, activeJobs: activeJobsOf(jobCount), report, requests: [...fake.requests], followedJobId: pipeline.followedJob.id };
   } finally {
     clearInterval(churn);

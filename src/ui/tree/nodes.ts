@@ -5,7 +5,7 @@ import { elapsedSeconds, formatDuration, formatRunningTime, jobCapabilities, pip
 import { artifactUri } from '../artifacts/artifactUri';
 import type { ProjectContext } from '../services';
 import { statusIcon, statusLabel } from './statusIcons';
-import { jobTooltip, pipelineTooltip } from './tooltips';
+import { pipelineTooltip } from './tooltips';
 
 /**
  * The pipelines tree's nodes. Each knows how it looks; what it holds is plain data, so commands receive a
@@ -119,6 +119,7 @@ export class StageNode {
   }
 }
 
+/** Its hover text comes when VS Code asks for it (PipelinesTree.resolveTreeItem), as a bridge's does. */
 export class JobNode {
   readonly kind = 'job';
   constructor(
@@ -138,7 +139,6 @@ export class JobNode {
     item.id = this.id;
     item.description = jobDescription(job);
     item.iconPath = statusIcon(job.status, job.allow_failure);
-    item.tooltip = jobTooltip(job);
     item.contextValue = contextValue('job', { ...capabilities, running: job.status === 'running', retried: job.retried === true });
     if (capabilities.hasTrace) {
       item.command = { command: 'gitlabCiLens.openJobLog', title: vscode.l10n.t('Open Job Log'), arguments: [this] };
@@ -166,7 +166,6 @@ export class BridgeNode {
     const downstream = bridge.downstream_pipeline;
     item.description = [statusLabel(bridge.status), downstream ? `→ #${downstream.id}` : undefined].filter(Boolean).join(' · ');
     item.iconPath = statusIcon(bridge.status, bridge.allow_failure);
-    item.tooltip = jobTooltip(bridge);
     item.contextValue = contextValue('bridge', { playable: bridge.status === 'manual' });
     return item;
   }

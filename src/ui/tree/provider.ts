@@ -6,6 +6,7 @@ import type { ProjectContext } from '../services';
 import type { PipelineRef, PipelinesChange, PipelinesModel, ProjectPipelines } from './model';
 import { NodeRegistry } from './nodeRegistry';
 import { ArchiveEntryNode, ArtifactNode, BridgeNode, type ContributedNode, JobNode, LoadMoreNode, MessageNode, PipelineNode, ProjectNode, StageNode, type TreeNode } from './nodes';
+import { jobTooltip } from './tooltips';
 
 /** Children of an artifact archive or of a folder inside it; supplied by the artifacts feature. */
 export type ArchiveBrowser = (node: ArtifactNode | ArchiveEntryNode) => Promise<TreeNode[]>;
@@ -60,6 +61,17 @@ export class PipelinesTree implements vscode.TreeDataProvider<TreeNode>, vscode.
   getTreeItem(node: TreeNode): vscode.TreeItem {
     const item = node.toTreeItem();
     this.shown.rendered(node.id, rowSignature(node, item));
+    return item;
+  }
+
+  /**
+   * A job row's hover text, built when the row is hovered rather than for each of a big stage's rows each time
+   * they are shown: that Markdown (built here, then lexed again by VS Code's extension host) was about half of
+   * what expanding a 1,000-job stage cost the extension host (the scale bench's clicks).
+   */
+  resolveTreeItem(item: vscode.TreeItem, node: TreeNode): vscode.TreeItem {
+    if (node.kind === 'job') item.tooltip = jobTooltip(node.job);
+    else if (node.kind === 'bridge') item.tooltip = jobTooltip(node.bridge);
     return item;
   }
 
@@ -141,7 +153,8 @@ export class PipelinesTree implements vscode.TreeDataProvider<TreeNode>, vscode.
         if (!shownJobs) continue;
         for (const row of jobRows) {
           const oldRow = this.shown.get(row.id);
-          if (!oldRow) continue;
+          // The jobs' watch keeps the object of a job that reads the same: such a row needs no look built to compare.
+          if (!oldRow || sameData(oldRow, row)) continue;
           if (this.shown.renderedSignature(row.id) !== rowSignature(row)) targets.add(this.shown.keep(row));
           else this.shown.keep(row); // fresher data, same look: no rebuild
         }
@@ -272,6 +285,11 @@ function sameIds(ids: readonly string[] | undefined, nodes: readonly TreeNode[])
 function rowSignature(node: TreeNode, item = node.toTreeItem()): string {
   const icon = item.iconPath instanceof vscode.ThemeIcon ? item.iconPath.id : undefined;
   return JSON.stringify([item.label, item.description, statusOfRow(node), icon, item.contextValue, item.collapsibleState === vscode.TreeItemCollapsibleState.None, node.kind === 'stage' ? node.jobs.length : undefined]);
+}
+
+function sameData(shown: TreeNode, fresh: JobNode | BridgeNode): boolean {
+  if (shown.kind === 'job' && fresh.kind === 'job') return shown.job === fresh.job;
+  return shown.kind === 'bridge' && fresh.kind === 'bridge' && shown.bridge === fresh.bridge;
 }
 
 function statusOfRow(node: TreeNode): string | undefined {
