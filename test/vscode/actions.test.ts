@@ -130,7 +130,7 @@ describe('job and pipeline actions', function () {
 
     const old = await apiJob(seededPipeline('main'), 'test:unit');
     await services.tree.view.reveal(pipelineNode, { expand: 2 }); // its stages and jobs
-    await waitFor(() => services.tree.shownIds().some((id) => id.endsWith(`:job:${old.id}`)), `job #${old.id} is not shown`);
+    await waitFor(() => services.tree.shownIds().some((id) => services.tree.jobIdOfRow(id) === old.id), `job #${old.id} is not shown`);
     const newJob = await vscode.commands.executeCommand<Job | undefined>('gitlabCiLens.retryJob', project, old);
     const selected = selectedNode();
     assert.equal(selected?.kind === 'job' ? selected.job.id : undefined, newJob?.id);

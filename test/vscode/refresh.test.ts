@@ -44,7 +44,9 @@ describe('refresh cost and tree size', function () {
     const currentRow = await waitFor(async () => (await tree.getChildren()).find((node) => node.kind === 'pipeline' && node.isCurrent && node.pipeline.id === pipeline.id), 'the current pipeline\'s row');
     const testStage = await waitFor(async () => (await tree.getChildren(currentRow)).find((node) => node.kind === 'stage' && node.name === 'test'), 'the test stage\'s row');
     await tree.view.reveal(testStage, { expand: true, select: false, focus: false });
-    const testJobRowIds = new Set(testJobs.map((job) => `${currentRow.id}:job:${job.id}`));
+    // A job's row is known by its name in its stage: a retry keeps the row.
+    const rowIdOf = (jobId: number) => `${currentRow.id}:job:@${fake.state.requireJob(jobId).name}`;
+    const testJobRowIds = new Set(testJobs.map((job) => rowIdOf(job.id)));
     const jobRowsShown = () => tree.shownIds().filter((id) => testJobRowIds.has(id)).length;
     await waitFor(() => jobRowsShown() === testJobs.length, () => `the running stage's ${testJobs.length} job rows (got ${jobRowsShown()})`);
     const settled = async () => {
@@ -64,8 +66,15 @@ describe('refresh cost and tree size', function () {
     }
     // The rows that changed were shown anew: VS Code was given each moved job's last status.
     const lastStatus = (jobId: number) => fake.state.findJobs({ pipelineId: pipeline.id }).find((job) => job.id === jobId)?.status;
-    const rowShowsStatus = (jobId: number) => tree.renderedLook(`${currentRow.id}:job:${jobId}`)?.includes(`"${lastStatus(jobId)}"`);
-    await waitFor(() => moving.every((job) => rowShowsStatus(job.id)), () => `each moved job's row to show its status (${moving.map((job) => `${job.id}: ${tree.renderedLook(`${currentRow.id}:job:${job.id}`)}`).join('; ')})`);
+    const rowShowsStatus = (jobId: number) => tree.renderedLook(rowIdOf(jobId))?.includes(`"${lastStatus(jobId)}"`);
+    await waitFor(() => moving.every((job) => rowShowsStatus(job.id)), () => `each moved job's row to show its status (${moving.map((job) => `${job.id}: ${tree.renderedLook(rowIdOf(job.id))}`).join('; ')})`);
+    // A retry is a new job with a new id: its row, known by the job's name, shows the new attempt in place.
+    const retried = testJobs.find((job) => !moving.includes(job) && job.status === 'success');
+    assert.ok(retried, 'a finished job of the test stage');
+    const attempt = fake.state.retryJob(retried, pipeline.userId);
+    await settled();
+    await waitFor(() => tree.jobIdOfRow(rowIdOf(retried.id)) === attempt.id, () => `the retried job's row to show attempt #${attempt.id} (shows #${tree.jobIdOfRow(rowIdOf(retried.id))})`);
+    assert.equal(jobRowsShown(), testJobs.length, 'the stage keeps its rows');
     await waitFor(() => tree.nodeCount <= baseline, () => `the tree to hold ${baseline} nodes again (holds ${tree.nodeCount} after ${REFRESHES} refreshes)`);
     assert.ok(baseline > testJobs.length, `the tree was shown (${baseline} nodes)`);
     assert.equal(api.services.model.heldPipelineJobs, heldJobs, 'no more pipelines\' jobs held');
@@ -100,7 +109,7 @@ describe('refresh cost and tree size', function () {
     job.startedAt = new Date(Date.now() - 3 * 60_000 - 5_000);
     await vscode.commands.executeCommand('gitlabCiLens.pipelines.focus');
     const tree = api.services.tree;
-    const rowId = () => tree.shownIds().find((id) => id.endsWith(`:job:${job.id}`) && id.includes(`:${pipeline.id}:`));
+    const rowId = () => tree.shownIds().find((id) => tree.jobIdOfRow(id) === job.id);
     await waitFor(async () => {
       await api.services.refresher.refreshNow();
       const stages = await Promise.all((await tree.getChildren()).filter((node) => node.kind === 'pipeline' && node.pipeline.id === pipeline.id).map((node) => tree.getChildren(node)));

@@ -126,10 +126,12 @@ export class JobNode {
     readonly project: ProjectContext,
     readonly job: Job,
     readonly parentId: string,
+    /** What tells the row from its siblings: the job's id, or in a stage its name (see `PipelinesTree.jobsOfStage`). */
+    readonly rowKey = String(job.id),
   ) {}
 
   get id(): string {
-    return `${this.parentId}:job:${this.job.id}`;
+    return `${this.parentId}:job:${this.rowKey}`;
   }
 
   toTreeItem(): vscode.TreeItem {

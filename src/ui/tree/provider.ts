@@ -192,8 +192,26 @@ export class PipelinesTree implements vscode.TreeDataProvider<TreeNode>, vscode.
     }
   }
 
+  /**
+   * A stage's rows. A job's row is known by its name (unique in a pipeline), so that a retry, which is a new
+   * job with a new id, updates that one row instead of the stage's list of rows, which VS Code would build
+   * anew whole (a 1,000-job stage on every automatic retry). Older attempts (Show Retried), and a name seen
+   * twice, are known by their ids.
+   */
   private jobsOfStage(node: StageNode): (JobNode | BridgeNode)[] {
-    return node.jobs.map((job) => ('downstream_pipeline' in job ? new BridgeNode(node.parent.project, job, node.parent.id) : new JobNode(node.parent.project, job, node.parent.id)));
+    const { project, id: parentId } = node.parent;
+    const namesSeen = new Map<string, number>();
+    for (const job of node.jobs) if (!('retried' in job && job.retried)) namesSeen.set(job.name, (namesSeen.get(job.name) ?? 0) + 1);
+    return node.jobs.map((job) => {
+      if ('downstream_pipeline' in job) return new BridgeNode(project, job, parentId);
+      return new JobNode(project, job, parentId, !job.retried && namesSeen.get(job.name) === 1 ? `@${job.name}` : String(job.id));
+    });
+  }
+
+  /** The job a shown row is of; undefined for other rows. */
+  jobIdOfRow(id: string): number | undefined {
+    const node = this.shown.get(id);
+    return node?.kind === 'job' ? node.job.id : undefined;
   }
 
   private roots(): TreeNode[] {

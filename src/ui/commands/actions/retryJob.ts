@@ -18,13 +18,13 @@ export function registerRetryJob(services: Services): void {
     const { project, job } = target;
     const gitlab = await services.gitlabFor(project);
     const newJob = await gitlab.jobs.retry(project.projectPath, job.id);
-    const oldJobWasShown = services.tree.view.visible && services.tree.shownIds().some(isJobRowId(job.id));
+    const oldJobWasShown = services.tree.view.visible && services.tree.shownIds().some(isJobRowId(services, job.id));
     notify(services, 'info', vscode.l10n.t('Retrying job {0} as #{1}.', jobTitle(job), newJob.id), {
       title: vscode.l10n.t('Follow Log'),
       run: () => vscode.commands.executeCommand('gitlabCiLens.followJobLog', project, newJob),
     });
     await refreshAfterAction(services, project, job.pipeline.id);
-    if (oldJobWasShown) await revealWhenShown(services, isJobRowId(newJob.id));
+    if (oldJobWasShown) await revealWhenShown(services, isJobRowId(services, newJob.id));
     return newJob;
   });
 }

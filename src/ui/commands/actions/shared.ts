@@ -80,9 +80,9 @@ export async function revealWhenShown(services: Services, matches: (id: string) 
   }
 }
 
-/** Matches a job's row id, whichever pipeline (or downstream pipeline) it hangs under. */
-export function isJobRowId(jobId: number): (id: string) => boolean {
-  return (id) => id.endsWith(`:job:${jobId}`);
+/** Matches the id of a row of the job, whichever pipeline (or downstream pipeline) it hangs under. */
+export function isJobRowId(services: Services, jobId: number): (id: string) => boolean {
+  return (id) => services.tree.jobIdOfRow(id) === jobId;
 }
 
 /** `'test' (#123)`: how messages name a job. */
