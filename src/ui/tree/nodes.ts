@@ -131,6 +131,11 @@ export class JobNode {
     return `${this.parentId}:job:${this.job.id}`;
   }
 
+  /** Built when the row is hovered (the tree's resolveTreeItem), not with the row: see PipelinesTree. */
+  tooltip(): vscode.MarkdownString {
+    return jobTooltip(this.job);
+  }
+
   toTreeItem(): vscode.TreeItem {
     const { job } = this;
     const capabilities = jobCapabilities(job);
@@ -138,7 +143,6 @@ export class JobNode {
     item.id = this.id;
     item.description = jobDescription(job);
     item.iconPath = statusIcon(job.status, job.allow_failure);
-    item.tooltip = jobTooltip(job);
     item.contextValue = contextValue('job', { ...capabilities, running: job.status === 'running', retried: job.retried === true });
     if (capabilities.hasTrace) {
       item.command = { command: 'gitlabCiLens.openJobLog', title: vscode.l10n.t('Open Job Log'), arguments: [this] };
@@ -159,6 +163,11 @@ export class BridgeNode {
     return `${this.parentId}:bridge:${this.bridge.id}`;
   }
 
+  /** Built when the row is hovered, as a job's. */
+  tooltip(): vscode.MarkdownString {
+    return jobTooltip(this.bridge);
+  }
+
   toTreeItem(): vscode.TreeItem {
     const { bridge } = this;
     const item = new vscode.TreeItem(bridge.name, bridge.downstream_pipeline ? vscode.TreeItemCollapsibleState.Collapsed : vscode.TreeItemCollapsibleState.None);
@@ -166,7 +175,6 @@ export class BridgeNode {
     const downstream = bridge.downstream_pipeline;
     item.description = [statusLabel(bridge.status), downstream ? `→ #${downstream.id}` : undefined].filter(Boolean).join(' · ');
     item.iconPath = statusIcon(bridge.status, bridge.allow_failure);
-    item.tooltip = jobTooltip(bridge);
     item.contextValue = contextValue('bridge', { playable: bridge.status === 'manual' });
     return item;
   }
