@@ -24,8 +24,11 @@ export interface ResponseBody extends Readable {
  * (the wire's length and encoding read as absent then). An encoding we cannot undo is thrown.
  */
 export function handOn(raw: Dispatcher.ResponseData<unknown>, meter: WireMeter, method: string, url: URL, operation: string): ApiResponse {
+  // The reader closes over the headers alone, not `raw`: the ETag cache keeps it beside each answer, and
+  // `raw` would keep the whole exchange (body stream, parser, socket, header buffers) alive with it.
+  const { headers } = raw;
   const rawHeader = (name: string) => {
-    const value = raw.headers[name.toLowerCase()];
+    const value = headers[name.toLowerCase()];
     return Array.isArray(value) ? value.join(', ') : value;
   };
   const status = raw.statusCode;

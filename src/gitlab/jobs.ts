@@ -19,7 +19,7 @@ export interface TraceResponse {
   /** 304 when `etag` still matches. */
   status: 200 | 304;
   etag?: string;
-  /** The log bytes (a slice when the server honoured the byte range). Read or destroy it. */
+  /** The log bytes (a slice when the server honoured the byte range). Read or destroy it; a 304's is closed already. */
   body: ApiResponse['body'];
 }
 
@@ -49,6 +49,9 @@ export class JobsApi {
       acceptStatuses: [304],
       signal: request.signal,
     });
+    // A 304 has no body, but until its stream is closed undici keeps the exchange and its listener on the
+    // caller's signal: a follow polling an unchanged log would add one per poll for as long as it runs.
+    if (response.status === 304) discardBody(response.body);
     return { status: response.status === 304 ? 304 : 200, etag: response.header('etag'), body: response.body };
   }
 
