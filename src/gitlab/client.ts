@@ -68,6 +68,8 @@ export interface RequestOptions {
    * otherwise, except ranged reads and artifact paths, which never do.
    */
   compress?: boolean;
+  /** `false`: an answer not asked for again (a job that just finished) is not kept for conditional requests. */
+  conditional?: boolean;
 }
 
 export interface ApiResponse {
@@ -175,7 +177,7 @@ export class GitLabClient {
 
   /** Where a GET's answer may be cached: JSON of the instance's API with the user's own credentials. */
   private cacheKey(method: string, url: URL, options: RequestOptions): string | undefined {
-    if (method !== 'GET' || (options.auth ?? 'user') !== 'user' || !this.isInstanceOrigin(url) || ARTIFACT_PATH.test(url.pathname)) return undefined;
+    if (method !== 'GET' || options.conditional === false || (options.auth ?? 'user') !== 'user' || !this.isInstanceOrigin(url) || ARTIFACT_PATH.test(url.pathname)) return undefined;
     if (Object.keys(options.headers ?? {}).some((name) => name.toLowerCase() === 'if-none-match')) return undefined; // the caller's own
     return url.href;
   }

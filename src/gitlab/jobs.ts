@@ -37,8 +37,9 @@ export class JobsApi {
     return iterateKeyset<Job>(this.client, `${projectPath(project)}/jobs`, { 'scope[]': scope, order_by: 'id', sort: 'desc' }, options);
   }
 
-  get(project: ProjectRef, jobId: number, signal?: AbortSignal): Promise<Job> {
-    return this.client.json('GET', `${projectPath(project)}/jobs/${jobId}`, { signal });
+  /** `conditional: false` for a job read once (one that just finished): its answer is not kept for a 304. */
+  get(project: ProjectRef, jobId: number, signal?: AbortSignal, { conditional = true } = {}): Promise<Job> {
+    return this.client.json('GET', `${projectPath(project)}/jobs/${jobId}`, { signal, conditional });
   }
 
   /** The raw log (ANSI escapes, section markers) as a stream: nothing holds a whole log in memory. */

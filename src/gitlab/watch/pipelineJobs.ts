@@ -114,7 +114,8 @@ export class PipelineJobsWatch {
 
   private async fetchJob(jobId: number, signal?: AbortSignal): Promise<Job | undefined> {
     try {
-      return await this.gitlab.jobs.get(this.project, jobId, signal);
+      // Finished: never asked for again, so its answer is not kept for conditional requests (the cache would fill with them).
+      return await this.gitlab.jobs.get(this.project, jobId, signal, { conditional: false });
     } catch (error) {
       if (error instanceof GitLabHttpError && error.status === 404) return undefined;
       throw error;

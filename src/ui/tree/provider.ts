@@ -256,7 +256,11 @@ export class PipelinesTree implements vscode.TreeDataProvider<TreeNode>, vscode.
     const { jobs, bridges } = await this.model.jobsOf(node.project, node.pipeline.id);
     const all: (Job | Bridge)[] = markRetried<Job | Bridge>([...jobs, ...bridges]).sort((a, b) => a.id - b.id);
     const stages = new Map<string, (Job | Bridge)[]>();
-    for (const job of all) stages.set(job.stage, [...(stages.get(job.stage) ?? []), job]);
+    for (const job of all) {
+      const stageJobs = stages.get(job.stage);
+      if (stageJobs) stageJobs.push(job);
+      else stages.set(job.stage, [job]);
+    }
     if (stages.size === 0) return [new MessageNode(`${node.id}:nojobs`, vscode.l10n.t('No jobs'), 'info')];
     return [...stages].map(([name, stageJobs]) => new StageNode(node, name, compositeStatus(stageJobs), stageJobs.sort((a, b) => a.name.localeCompare(b.name))));
   }

@@ -66,6 +66,12 @@ describe('watching a running pipeline\'s jobs (fake GitLab 18.2)', () => {
     fake.state.setJobStatus(running[1], 'success');
     const first = await requestsDuring(() => watch.update());
     assert.deepEqual(singleJobFetches(first), [running[1]]);
+    // Never asked for again: its answer is not kept for conditional requests.
+    const fetched = first.find((request) => request.path.endsWith(`/jobs/${running[1]}`));
+    assert.ok(fetched);
+    assert.equal(gitlab.client.etagCache.get(new URL(fetched.path, fake.url).href), undefined);
+    const listed = first.find((request) => request.path.endsWith('/jobs') && request.query.getAll('scope[]').length > 0);
+    assert.ok(listed && gitlab.client.etagCache.get(new URL(`${listed.path}?${listed.query.toString()}`, fake.url).href), 'the changeable jobs\' list is kept, for its next 304');
     const second = await requestsDuring(() => watch.update());
     assert.deepEqual(singleJobFetches(second), []);
     assert.equal(watch.snapshot?.jobs.find((job) => job.id === running[1])?.status, 'success');
