@@ -81,6 +81,16 @@ describe('merge request pipelines in the tree and the status bar', function () {
     await waitFor(() => /^\$\(error\) !1 Pipeline failed$/.test(api.statusBar.text), () => `the status bar to follow the MR pipeline (got "${api.statusBar.text}")`);
     await takeScreenshot('merge-request-pipeline', { waitFor: 'text=!1 Checkout: pay with saved cards' });
     await takeScreenshot('merge-request-status-bar', { element: '#workbench\\.parts\\.statusbar' });
+
+    // Nothing moved: the next refreshes read the pipeline list alone for this project, the merge request
+    // (looked up every 2 minutes), its head pipeline and its pipelines are the ones held.
+    const from = fake.requests.length;
+    await api.services.refresher.refreshNow();
+    await api.services.refresher.refreshNow();
+    const storefront = `/api/v4/projects/${encodeURIComponent(STOREFRONT)}/`;
+    const asked = fake.requests.slice(from).filter((request) => request.path.startsWith(storefront)).map((request) => request.path.slice(storefront.length));
+    assert.deepEqual(asked, ['pipelines', 'pipelines'], `what two quiet refreshes asked of the storefront: ${asked.join(', ')}`);
+    assert.deepEqual((await pipelineRows()).map(labelOf), roots.map(labelOf), 'the same rows');
   });
 
   it('runs a pipeline for the merge request, which becomes the current one', async function () {
